@@ -1,0 +1,2 @@
+# Empty dependencies file for kalem.
+# This may be replaced when dependencies are built.

@@ -1,0 +1,38 @@
+# CMake generated Testfile for 
+# Source directory: /work/main
+# Build directory: /work/main/build
+# 
+# This file includes the relevant testing commands required for 
+# testing this directory and lists subdirectories to be tested as well.
+add_test([=[unit/test_audit_chain]=] "/work/main/build/test_audit_chain")
+set_tests_properties([=[unit/test_audit_chain]=] PROPERTIES  LABELS "unit" _BACKTRACE_TRIPLES "/work/main/CMakeLists.txt;56;add_test;/work/main/CMakeLists.txt;0;")
+add_test([=[unit/test_bizcal]=] "/work/main/build/test_bizcal")
+set_tests_properties([=[unit/test_bizcal]=] PROPERTIES  LABELS "unit" _BACKTRACE_TRIPLES "/work/main/CMakeLists.txt;56;add_test;/work/main/CMakeLists.txt;0;")
+add_test([=[unit/test_cookie]=] "/work/main/build/test_cookie")
+set_tests_properties([=[unit/test_cookie]=] PROPERTIES  LABELS "unit" _BACKTRACE_TRIPLES "/work/main/CMakeLists.txt;56;add_test;/work/main/CMakeLists.txt;0;")
+add_test([=[unit/test_holidays]=] "/work/main/build/test_holidays")
+set_tests_properties([=[unit/test_holidays]=] PROPERTIES  LABELS "unit" _BACKTRACE_TRIPLES "/work/main/CMakeLists.txt;56;add_test;/work/main/CMakeLists.txt;0;")
+add_test([=[unit/test_i18n]=] "/work/main/build/test_i18n")
+set_tests_properties([=[unit/test_i18n]=] PROPERTIES  LABELS "unit" _BACKTRACE_TRIPLES "/work/main/CMakeLists.txt;56;add_test;/work/main/CMakeLists.txt;0;")
+add_test([=[unit/test_json_body]=] "/work/main/build/test_json_body")
+set_tests_properties([=[unit/test_json_body]=] PROPERTIES  LABELS "unit" _BACKTRACE_TRIPLES "/work/main/CMakeLists.txt;56;add_test;/work/main/CMakeLists.txt;0;")
+add_test([=[unit/test_multipart]=] "/work/main/build/test_multipart")
+set_tests_properties([=[unit/test_multipart]=] PROPERTIES  LABELS "unit" _BACKTRACE_TRIPLES "/work/main/CMakeLists.txt;56;add_test;/work/main/CMakeLists.txt;0;")
+add_test([=[unit/test_params]=] "/work/main/build/test_params")
+set_tests_properties([=[unit/test_params]=] PROPERTIES  LABELS "unit" _BACKTRACE_TRIPLES "/work/main/CMakeLists.txt;56;add_test;/work/main/CMakeLists.txt;0;")
+add_test([=[unit/test_password]=] "/work/main/build/test_password")
+set_tests_properties([=[unit/test_password]=] PROPERTIES  LABELS "unit" _BACKTRACE_TRIPLES "/work/main/CMakeLists.txt;56;add_test;/work/main/CMakeLists.txt;0;")
+add_test([=[unit/test_phone]=] "/work/main/build/test_phone")
+set_tests_properties([=[unit/test_phone]=] PROPERTIES  LABELS "unit" _BACKTRACE_TRIPLES "/work/main/CMakeLists.txt;56;add_test;/work/main/CMakeLists.txt;0;")
+add_test([=[unit/test_tckn]=] "/work/main/build/test_tckn")
+set_tests_properties([=[unit/test_tckn]=] PROPERTIES  LABELS "unit" _BACKTRACE_TRIPLES "/work/main/CMakeLists.txt;56;add_test;/work/main/CMakeLists.txt;0;")
+add_test([=[unit/test_template]=] "/work/main/build/test_template")
+set_tests_properties([=[unit/test_template]=] PROPERTIES  LABELS "unit" _BACKTRACE_TRIPLES "/work/main/CMakeLists.txt;56;add_test;/work/main/CMakeLists.txt;0;")
+add_test([=[unit/test_token]=] "/work/main/build/test_token")
+set_tests_properties([=[unit/test_token]=] PROPERTIES  LABELS "unit" _BACKTRACE_TRIPLES "/work/main/CMakeLists.txt;56;add_test;/work/main/CMakeLists.txt;0;")
+add_test([=[unit/test_turkish]=] "/work/main/build/test_turkish")
+set_tests_properties([=[unit/test_turkish]=] PROPERTIES  LABELS "unit" _BACKTRACE_TRIPLES "/work/main/CMakeLists.txt;56;add_test;/work/main/CMakeLists.txt;0;")
+add_test([=[unit/test_urlencoded]=] "/work/main/build/test_urlencoded")
+set_tests_properties([=[unit/test_urlencoded]=] PROPERTIES  LABELS "unit" _BACKTRACE_TRIPLES "/work/main/CMakeLists.txt;56;add_test;/work/main/CMakeLists.txt;0;")
+add_test([=[unit/test_validate]=] "/work/main/build/test_validate")
+set_tests_properties([=[unit/test_validate]=] PROPERTIES  LABELS "unit" _BACKTRACE_TRIPLES "/work/main/CMakeLists.txt;56;add_test;/work/main/CMakeLists.txt;0;")

@@ -1,0 +1,18 @@
+/* directorates.h: the municipality's directorates (müdürlükler), the units applications are routed to. */
+#ifndef KALEM_STORE_DIRECTORATES_H
+#define KALEM_STORE_DIRECTORATES_H
+#include <jansson.h>
+#include <stdint.h>
+#include "store/db.h"
+
+/* Lists directorates in Turkish order. q: search text (folded, matched anywhere in name or code), may be "".
+ * active_only: skip inactive ones. Keyset pagination: after = the "next" cursor of the previous page ("" = first).
+ * Returns {"items":[...], "next": cursor or null}. */
+json_t *directorate_list(struct db *db, const char *q, bool active_only, const char *after, int limit);
+/* One directorate as JSON, or NULL when absent. */
+json_t *directorate_get(struct db *db, int64_t id);
+/* Inserts or updates from validated values {code,name,email,phone,manager,active}; audited; inside the caller's
+ * write transaction. Returns the id, DB_CONSTRAINT on a duplicate code, or -1. */
+int64_t directorate_save(struct db *db, const char *actor, int64_t id, const json_t *values);
+
+#endif

@@ -1,0 +1,113 @@
+/* page.c: the common frame of every HTML page and the error responses. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "http/cookie.h"
+#include "util/i18n.h"
+#include "web/page.h"
+#include "web/template.h"
+
+struct nav_item {
+	const char *href;
+	const char *label_key;
+	unsigned roles;
+};
+
+static const struct nav_item nav_items[] = {
+	{"/", "nav.home", ROLES_STAFF},
+	{"/parties", "nav.parties", ROLES_OFFICE | ROLE_MAYOR | ROLE_VIEWER},
+	{"/directorates", "nav.directorates", ROLES_STAFF},
+	{"/neighbourhoods", "nav.neighbourhoods", ROLES_STAFF},
+	{"/holidays", "nav.holidays", ROLES_STAFF},
+	{"/admin/users", "nav.users", ROLE_ADMIN},
+	{"/admin/settings", "nav.settings", ROLE_ADMIN},
+	{"/admin/audit", "nav.audit", ROLE_ADMIN | ROLE_CHIEF},
+};
+
+static json_t *nav_for(struct req *r)
+{
+	json_t *nav = json_array();
+	for (size_t i = 0; i < sizeof nav_items / sizeof nav_items[0]; i++) {
+		if (!(nav_items[i].roles & r->actor.role))
+			continue;
+		size_t n = strlen(nav_items[i].href);
+		bool current = strcmp(r->path, nav_items[i].href) == 0 ||
+			       (n > 1 && strncmp(r->path, nav_items[i].href, n) == 0);
+		json_array_append_new(nav, json_pack("{s:s,s:s,s:b}", "href", nav_items[i].href, "label",
+						     i18n_get(r->lang, nav_items[i].label_key), "current", current));
+	}
+	return nav;
+}
+
+void page_flash(struct req *r, const char *message_key)
+{
+	char c[160];
+	snprintf(c, sizeof c, "kalem_flash=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=60", message_key);
+	resp_header(r, "Set-Cookie", c);
+}
+
+static void add_flash(struct req *r, json_t *ctx)
+{
+	const char *cookies = req_header(r, "Cookie");
+	char key[96];
+	if (!cookies || cookie_get(cookies, "kalem_flash", key, sizeof key) != 0 || !key[0])
+		return;
+	if (i18n_has(key))
+		json_object_set_new(ctx, "flash", json_string(i18n_get(r->lang, key)));
+	resp_header(r, "Set-Cookie", "kalem_flash=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+}
+
+void page_render(struct req *r, unsigned status, const char *tmpl, const char *title_key, json_t *ctx)
+{
+	if (!ctx)
+		ctx = json_object();
+	json_object_set_new(ctx, "title", json_string(i18n_get(r->lang, title_key)));
+	json_object_set_new(ctx, "lang", json_string(lang_code(r->lang)));
+	json_object_set_new(ctx, "other_lang", json_string(r->lang == LANG_TR ? "en" : "tr"));
+	json_object_set_new(ctx, "other_lang_label", json_string(r->lang == LANG_TR ? "English" : "Türkçe"));
+	json_object_set_new(ctx, "path", json_string(r->path));
+	if (r->authenticated && r->actor.session_hash[0]) {
+		json_object_set_new(ctx, "user",
+				    json_pack("{s:s,s:s,s:s}", "display_name", r->actor.display_name, "username",
+					      r->actor.username, "role",
+					      i18n_get(r->lang, role_label_key(r->actor.role))));
+		json_object_set_new(ctx, "csrf", json_string(r->actor.csrf));
+		json_object_set_new(ctx, "nav", nav_for(r));
+		json_object_set_new(ctx, "is_admin", json_boolean(r->actor.role == ROLE_ADMIN));
+		json_object_set_new(ctx, "can_edit_reference",
+				    json_boolean(r->actor.role & (ROLE_ADMIN | ROLE_CHIEF | ROLE_SECRETARIAT)));
+	}
+	add_flash(r, ctx);
+	buf_reset(&r->resp);
+	r->status = status;
+	r->resp_type = "text/html; charset=utf-8";
+	if (tmpl_render(&r->resp, tmpl, ctx, r->lang) != 0) {
+		buf_reset(&r->resp);
+		buf_adds(&r->resp, "<!doctype html><title>Kalem</title><p>Template error</p>");
+		r->status = 500;
+	}
+	json_decref(ctx);
+}
+
+void resp_error(struct req *r, unsigned status, const char *code, const char *message_key)
+{
+	if (r->is_api) {
+		resp_json(r, status,
+			  json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", i18n_get(r->lang, message_key)));
+		return;
+	}
+	json_t *ctx = json_pack("{s:s,s:i}", "message", i18n_get(r->lang, message_key), "status", (int)status);
+	page_render(r, status, "error", "error.title", ctx);
+}
+
+void page_format_time(struct req *r, int64_t t, char *out, size_t outsz)
+{
+	time_t local = (time_t)(t + 3 * 3600); /* Europe/Istanbul: UTC+3 all year */
+	struct tm tm;
+	gmtime_r(&local, &tm);
+	char mk[24], wk[32];
+	snprintf(mk, sizeof mk, "month.%d", tm.tm_mon + 1);
+	snprintf(wk, sizeof wk, "weekday.short.%d", (tm.tm_wday + 6) % 7);
+	snprintf(out, outsz, "%d %s %d %s %02d:%02d", tm.tm_mday, i18n_get(r->lang, mk), tm.tm_year + 1900,
+		 i18n_get(r->lang, wk), tm.tm_hour, tm.tm_min);
+}
