@@ -534,6 +534,18 @@ struct render {
 	const json_t *stack[TMPL_MAX_CONTEXTS];
 };
 
+/* Element seg of an array, when seg is a decimal index ("items.0"); else NULL. */
+static const json_t *array_element(const json_t *array, const char *seg)
+{
+	size_t index = 0;
+	for (const char *p = seg; *p; p++) {
+		if (*p < '0' || *p > '9' || index > SIZE_MAX / 10 - 1)
+			return NULL;
+		index = index * 10 + (size_t)(*p - '0');
+	}
+	return json_array_get(array, index);
+}
+
 static const json_t *lookup(const struct render *r, const struct op *op)
 {
 	if (!op->seg)
@@ -543,7 +555,7 @@ static const json_t *lookup(const struct render *r, const struct op *op)
 		if (json_is_object(r->stack[i]))
 			v = json_object_get(r->stack[i], op->seg[0]);
 	for (size_t s = 1; v && s < op->nseg; s++)
-		v = json_is_object(v) ? json_object_get(v, op->seg[s]) : NULL;
+		v = json_is_array(v) ? array_element(v, op->seg[s]) : json_object_get(v, op->seg[s]);
 	return v;
 }
 

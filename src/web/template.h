@@ -20,6 +20,7 @@
  *   {{@key}}                       i18n_get(lang, key), HTML-escaped; the key must exist at compile time.
  * Lookup of a name walks the context stack from the innermost frame outwards and takes the first
  * object holding the first segment; further segments are then looked up inside it only (Mustache).
+ * A later segment that is a decimal number indexes an array: {{#items.0}} tests for a first item.
  * Section, inverted, close, comment and partial tags alone on a line remove that whole line.
  * Set-delimiter tags ({{=...=}}) are not supported. Limits: 32 nested contexts, 16 nested partials.
  */

@@ -115,6 +115,12 @@ static void test_dotted_names(void **state)
 	assert_render("[][][]", "[{{a.x.c}}][{{a.s.c}}][{{n.x}}]", ctx);
 	assert_render("yes", "{{#a.b}}yes{{/a.b}}", ctx);
 	assert_render("deep &lt;", "{{#a}}{{#b}}{{c}}{{/b}}{{/a}}", ctx);
+	/* numeric segments index arrays */
+	const char *list = "{\"xs\": [{\"n\": \"a\"}, \"b\", [\"c\"]], \"o\": {\"0\": \"zero\"}}";
+	assert_render("a|b|c|[][][]|zero", "{{xs.0.n}}|{{xs.1}}|{{xs.2.0}}|[{{xs.3}}][{{xs.01x}}][{{xs.-1}}]|{{o.0}}", list);
+	assert_render("some", "{{#xs.0}}some{{/xs.0}}{{^xs.0}}none{{/xs.0}}", list);
+	assert_render("none", "{{#xs.0}}some{{/xs.0}}{{^xs.0}}none{{/xs.0}}", "{\"xs\": []}");
+	assert_render("[]", "[{{xs.99999999999999999999999}}]", list);
 	/* once the first segment is found in an inner context, the outer ones are not consulted */
 	assert_render("[]", "{{#list}}[{{a.b}}]{{/list}}", "{\"a\": {\"b\": \"outer\"}, \"list\": [{\"a\": {}}]}");
 	assert_render("[outer]", "{{#list}}[{{a.b}}]{{/list}}", "{\"a\": {\"b\": \"outer\"}, \"list\": [{\"x\": 1}]}");
