@@ -39,7 +39,9 @@ check_port() {
 	case $1 in
 	'' | *[!0-9]*) die "port must be a number: '$1'" ;;
 	esac
-	[ "$1" -ge 1024 ] && [ "$1" -le 65535 ] || die "port out of range (1024..65535): '$1'"
+	if [ "$1" -lt 1024 ] || [ "$1" -gt 65535 ]; then
+		die "port out of range (1024..65535): '$1'"
+	fi
 }
 
 check_dbname() {
@@ -70,7 +72,7 @@ is_running() {
 
 # Runs SQL as the superuser against database "postgres" over TCP.
 psql_admin() {
-	"$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$1" -U "$DB_USER" -d postgres -tA -c "$2"
+	PGOPTIONS='-c client_min_messages=warning' "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$1" -U "$DB_USER" -d postgres -tA -c "$2"
 }
 
 url_of() {
@@ -117,7 +119,8 @@ max_connections = 100
 logging_collector = off
 log_min_messages = warning
 EOF
-		as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null ||
+		# 9>&-: the server must not inherit the start lock, or it would hold it for its lifetime.
+		as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null 9>&- ||
 			die "server did not start; see $dir/server.log"
 	fi
 	create_db_if_absent "$port" "$TEST_DB"

@@ -232,6 +232,18 @@ static bool csrf_ok(struct req *r)
 	return t && auth_csrf_valid(r, t);
 }
 
+/* Browsers send Origin on cross-site POSTs: refuse a state-changing request whose Origin names another host.
+ * This also covers the sign-in form, which has no session to bind a CSRF token to. */
+static bool origin_ok(struct req *r)
+{
+	const char *origin = req_header(r, "Origin");
+	const char *host = req_header(r, "Host");
+	if (!origin || !host || strcmp(origin, "null") == 0)
+		return origin == NULL || host == NULL;
+	const char *p = strstr(origin, "://");
+	return p && strcmp(p + 3, host) == 0;
+}
+
 static void login_redirect(struct req *r)
 {
 	struct buf loc = BUF_INIT;
@@ -256,6 +268,10 @@ void dispatch_handle(struct req *r)
 	}
 	if (r->body_too_large) {
 		resp_error(r, 413, "too_large", "error.too_large");
+		goto out;
+	}
+	if (r->method != HTTP_GET && r->method != HTTP_HEAD && !origin_ok(r)) {
+		resp_error(r, 403, "cross_origin", "error.csrf");
 		goto out;
 	}
 	if (parse_body(r) != 0)

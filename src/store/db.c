@@ -88,6 +88,7 @@ int db_begin_write(struct db *db)
 {
 	if (db->in_tx)
 		return error("db: transaction already open");
+	db_reset_all(db); /* a single-row read left unreset pins an old SQLite snapshot: BEGIN IMMEDIATE would fail */
 	int rc = db->be->begin_write(db);
 	if (rc != 0)
 		return rc;
@@ -457,6 +458,7 @@ void db_pool_put(struct db_pool *pool, struct db *db)
 		log_warn("db: connection returned with an open transaction; rolling back");
 		db_rollback(db);
 	}
+	db_reset_all(db); /* no snapshot pinned between requests (stale reads, failed writes) */
 	pthread_mutex_lock(&pool->lock);
 	pool->free_conns[pool->n_free++] = db;
 	pthread_cond_signal(&pool->freed);

@@ -45,13 +45,42 @@ static struct pg_stmt *ps(struct db_stmt *st)
 	return (struct pg_stmt *)st;
 }
 
-/* Copies msg into the connection's error buffer, trimming trailing whitespace. */
+/* Copies msg into dst as one line: libpq's messages span lines and end with a newline. */
+static void one_line(char *dst, size_t size, const char *msg)
+{
+	snprintf(dst, size, "%s", msg ? msg : "");
+	char *w = dst;
+	for (const char *r = dst; *r; r++) {
+		if (*r == '\n' || *r == '\t') {
+			if (w > dst && w[-1] != ' ')
+				*w++ = ' ';
+		} else {
+			*w++ = *r;
+		}
+	}
+	while (w > dst && w[-1] == ' ')
+		w--;
+	*w = '\0';
+}
+
 static void set_errmsg(struct pg_conn *conn, const char *msg)
 {
-	snprintf(conn->errmsg, sizeof conn->errmsg, "%s", msg ? msg : "");
-	size_t n = strlen(conn->errmsg);
-	while (n > 0 && (conn->errmsg[n - 1] == '\n' || conn->errmsg[n - 1] == ' '))
-		conn->errmsg[--n] = '\0';
+	one_line(conn->errmsg, sizeof conn->errmsg, msg);
+}
+
+/* Keeps the error of a failed result: its primary message and SQLSTATE. The DETAIL field is left out on
+ * purpose: for a unique violation it quotes the values (a TCKN, a phone number), which must not reach logs. */
+static void set_result_error(struct pg_conn *conn, const PGresult *r)
+{
+	const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	if (!primary) {
+		set_errmsg(conn, PQerrorMessage(conn->c));
+		return;
+	}
+	char msg[sizeof conn->errmsg];
+	snprintf(msg, sizeof msg, "%s (SQLSTATE %s)", primary, state ? state : "?");
+	set_errmsg(conn, msg);
 }
 
 static void notice_to_log(void *arg, const char *message)
@@ -70,7 +99,7 @@ static int run_simple(struct pg_conn *conn, const char *sql)
 	ExecStatusType s = PQresultStatus(r);
 	int rc = (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) ? 0 : -1;
 	if (rc != 0)
-		set_errmsg(conn, r ? PQresultErrorMessage(r) : PQerrorMessage(conn->c));
+		set_result_error(conn, r);
 	PQclear(r);
 	return rc;
 }
@@ -83,10 +112,7 @@ static void *pg_open(const char *url, char *err, size_t errsz)
 		return NULL;
 	}
 	if (PQstatus(c) != CONNECTION_OK) {
-		snprintf(err, errsz, "%s", PQerrorMessage(c));
-		size_t n = strlen(err);
-		while (n > 0 && err[n - 1] == '\n')
-			err[--n] = '\0';
+		one_line(err, errsz, PQerrorMessage(c));
 		PQfinish(c);
 		return NULL;
 	}
@@ -161,7 +187,7 @@ static int begin(struct db *db, const char *sql)
 	PGresult *r = PQexec(pc(db)->c, sql);
 	int rc = 0;
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		set_errmsg(pc(db), r ? PQresultErrorMessage(r) : PQerrorMessage(pc(db)->c));
+		set_result_error(pc(db), r);
 		rc = rc_of_result(r);
 		if (rc != DB_BUSY)
 			error("pg: cannot begin: %s", pc(db)->errmsg);
@@ -186,7 +212,7 @@ static int pg_commit(struct db *db)
 	PGresult *r = PQexec(conn->c, "COMMIT");
 	int rc = 0;
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		set_errmsg(conn, r ? PQresultErrorMessage(r) : PQerrorMessage(conn->c));
+		set_result_error(conn, r);
 		rc = rc_of_result(r) == DB_CONSTRAINT ? DB_CONSTRAINT : DB_ERROR;
 		error("pg: commit failed: %s", conn->errmsg);
 	} else if (strcmp(PQcmdStatus(r), "ROLLBACK") == 0) {
@@ -252,7 +278,7 @@ static int prepare_in_session(struct pg_conn *conn, struct pg_stmt *s)
 	PGresult *r = PQprepare(conn->c, s->name, s->sql, s->n_params, NULL);
 	int rc = 0;
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		set_errmsg(conn, r ? PQresultErrorMessage(r) : PQerrorMessage(conn->c));
+		set_result_error(conn, r);
 		rc = -1;
 	}
 	PQclear(r);
@@ -350,7 +376,7 @@ static enum db_rc execute(struct db_stmt *st)
 		s->changes = strtoll(PQcmdTuples(s->res), NULL, 10);
 		return DB_OK;
 	}
-	set_errmsg(conn, s->res ? PQresultErrorMessage(s->res) : PQerrorMessage(conn->c));
+	set_result_error(conn, s->res);
 	enum db_rc rc = rc_of_result(s->res);
 	PQclear(s->res);
 	s->res = NULL;
