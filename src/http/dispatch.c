@@ -6,6 +6,7 @@
 #include <time.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include "core/validate.h"
 #include "http/auth.h"
 #include "http/cookie.h"
 #include "http/dispatch.h"
@@ -46,11 +47,27 @@ static enum http_method method_of(const char *m)
 	return HTTP_OTHER;
 }
 
-static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+struct query_ctx {
+	struct req *r;
+	bool bad;
+};
+
+/* Query values arrive decoded; a NUL inside (%00) or invalid UTF-8 makes the request a 400 rather than a value
+ * silently cut short. */
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+				     const char *value, size_t value_size)
 {
-	struct req *r = cls;
-	if (key)
-		params_add(&r->query, key, strlen(key), value ? value : "", value ? strlen(value) : 0);
+	struct query_ctx *q = cls;
+	if (!key)
+		return MHD_YES;
+	if (!value)
+		value_size = 0;
+	if (strlen(key) != key_size || (value && strlen(value) != value_size) || !utf8_valid(key, key_size) ||
+	    (value && !utf8_valid(value, value_size)) || q->r->query.n >= 200) {
+		q->bad = true;
+		return MHD_NO;
+	}
+	params_add(&q->r->query, key, key_size, value ? value : "", value_size);
 	return MHD_YES;
 }
 
@@ -257,8 +274,13 @@ void dispatch_handle(struct req *r)
 {
 	struct req_private *p = (struct req_private *)r;
 	const struct route *route = p->route;
-	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect_query, r);
+	struct query_ctx q = {r, false};
+	MHD_get_connection_values_n(r->conn, MHD_GET_ARGUMENT_KIND, collect_query, &q);
 	choose_language(r);
+	if (q.bad) {
+		resp_error(r, 400, "bad_query", "error.bad_request");
+		goto out;
+	}
 	if (!route) {
 		if (p->method_mismatch)
 			resp_error(r, 405, "method_not_allowed", "error.method_not_allowed");

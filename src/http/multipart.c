@@ -4,7 +4,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include "http/multipart.h"
 #include "http/urlencoded.h"
 #include "util/buf.h"
@@ -81,9 +80,22 @@ static bool is_tchar(char c)
 	       (c != '\0' && strchr("!#$%&'*+-.^_`|~", c));
 }
 
+/* ASCII case-insensitive equality of s[0..len) and word. Not strncasecmp: under a Turkish
+ * locale 'i' and 'I' are not each other's case pair, and "filename" would not match. */
 static bool token_is(const char *s, size_t len, const char *word)
 {
-	return strlen(word) == len && strncasecmp(s, word, len) == 0;
+	if (strlen(word) != len)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char a = s[i], b = word[i];
+		if (a >= 'A' && a <= 'Z')
+			a = (char)(a - 'A' + 'a');
+		if (b >= 'A' && b <= 'Z')
+			b = (char)(b - 'A' + 'a');
+		if (a != b)
+			return false;
+	}
+	return true;
 }
 
 /* Reads a media type or disposition type ("form-data", "multipart/form-data") into [*s, *s+*len). */
@@ -182,7 +194,7 @@ int multipart_boundary(const char *content_type, char *out, size_t outsz)
 	if (!token_is(type, type_len, "multipart/form-data"))
 		goto out;
 	while ((r = next_param(&c, &name, &value)) == 1) {
-		if (strcasecmp(name.data, "boundary") != 0)
+		if (!token_is(name.data, name.len, "boundary"))
 			continue;
 		if (found || !boundary_valid(value.data, value.len) || value.len >= outsz)
 			goto out;
@@ -237,15 +249,15 @@ static int parse_disposition(const char *v, size_t len, struct multipart_part *p
 	if (!token_is(type, type_len, "form-data"))
 		goto out;
 	while ((r = next_param(&c, &name, &value)) == 1) {
-		if (strcasecmp(name.data, "name") == 0) {
+		if (token_is(name.data, name.len, "name")) {
 			if (field)
 				goto out;
 			field = buf_detach(&value, NULL);
-		} else if (strcasecmp(name.data, "filename") == 0) {
+		} else if (token_is(name.data, name.len, "filename")) {
 			if (filename)
 				goto out;
 			filename = buf_detach(&value, NULL);
-		} else if (strcasecmp(name.data, "filename*") == 0) {
+		} else if (token_is(name.data, name.len, "filename*")) {
 			if (have_ext || decode_ext_filename(value.data, value.len, &filename_ext) < 0)
 				goto out;
 			have_ext = true;
@@ -276,7 +288,7 @@ out:
 static int parse_part_headers(const char *h, size_t len, struct multipart_part *part)
 {
 	const char *p = h, *end = h + len;
-	bool have_disposition = false;
+	bool have_disposition = false, have_type = false;
 
 	while (p < end) {
 		const char *eol = memmem(p, (size_t)(end - p), "\r\n", 2);
@@ -307,9 +319,11 @@ static int parse_part_headers(const char *h, size_t len, struct multipart_part *
 				return -1;
 			have_disposition = true;
 		} else if (token_is(line, name_len, "Content-Type")) {
-			if (part->content_type)
+			if (have_type)
 				return -1;
-			part->content_type = xstrndup(value.p, value_len);
+			have_type = true;
+			if (value_len) /* an empty one gets the default, as if absent */
+				part->content_type = xstrndup(value.p, value_len);
 		}
 	}
 	return have_disposition ? 0 : -1;
@@ -352,8 +366,8 @@ static const unsigned char *find_delimiter(const unsigned char *from, const unsi
 	return NULL;
 }
 
-/* Reads one part starting after its delimiter line at pos; sets *data_end where its content
- * stops (the next delimiter), *last and *next from that delimiter. */
+/* Reads one part starting after its delimiter line at pos: headers into part, content up to the
+ * next delimiter, whose kind (*last) and end (*next) it reports. */
 static int parse_part(const unsigned char *pos, const unsigned char *end, const char *delim,
 		      size_t dlen, struct multipart_part *part, bool *last, const unsigned char **next)
 {

@@ -13,6 +13,8 @@ void log_set_level(enum log_level level)
 	min_level = level;
 }
 
+static void vlog(enum log_level level, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
 static void vlog(enum log_level level, const char *fmt, va_list ap)
 {
 	static const char *const names[] = {"debug", "info", "warn", "error"};

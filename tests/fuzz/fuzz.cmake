@@ -1,5 +1,6 @@
 # fuzz.cmake: libFuzzer targets for the parsers of untrusted input (tests/fuzz/fuzz_<name>.c),
-# each with a seed corpus in corpus/<name>/ and kept crashing inputs in regressions/<name>/.
+# each with a seed corpus in corpus/<name>/, kept crashing inputs in regressions/<name>/ and
+# optionally a libFuzzer dictionary in dict/<name>.dict.
 # Included by the top-level CMakeLists.txt when KALEM_FUZZ is ON; needs clang.
 #
 # Per target two ctest tests:
@@ -31,6 +32,10 @@ foreach(src ${FUZZ_SOURCES})
   set(work ${CMAKE_BINARY_DIR}/fuzz/${name})
   # A new target may come without them; libFuzzer wants the directories to exist.
   file(MAKE_DIRECTORY ${corpus} ${regressions} ${work}/artifacts)
+  set(dict_option "")
+  if(EXISTS ${FUZZ_DIR}/dict/${name}.dict)
+    set(dict_option -dict=${FUZZ_DIR}/dict/${name}.dict)
+  endif()
 
   add_executable(${target} ${src})
   target_compile_options(${target} PRIVATE -fsanitize=fuzzer,address,undefined)
@@ -43,8 +48,8 @@ foreach(src ${FUZZ_SOURCES})
   # The build copy keeps what earlier runs found; libFuzzer writes new inputs to the first
   # directory only, so regressions/ is read as extra seeds and never written.
   add_test(NAME fuzz/${name}/run
-    COMMAND sh -c "mkdir -p corpus && cp -R \"$1\"/. corpus/ && exec \"$2\" -max_total_time=20 -rss_limit_mb=2048 -artifact_prefix=artifacts/ corpus \"$3\""
-            fuzz-run ${corpus} $<TARGET_FILE:${target}> ${regressions}
+    COMMAND sh -c "mkdir -p corpus && cp -R \"$1\"/. corpus/ && exec \"$2\" -max_total_time=20 -rss_limit_mb=2048 -artifact_prefix=artifacts/ corpus \"$3\" \${4:+\"$4\"}"
+            fuzz-run ${corpus} $<TARGET_FILE:${target}> ${regressions} ${dict_option}
     WORKING_DIRECTORY ${work})
   set_tests_properties(fuzz/${name}/regressions PROPERTIES LABELS fuzz TIMEOUT 120)
   set_tests_properties(fuzz/${name}/run PROPERTIES LABELS fuzz TIMEOUT 120)

@@ -19,6 +19,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			/* values are C strings of exactly value_len bytes (no NUL inside) */
 			if (strlen(p.items[i].value) != p.items[i].value_len)
 				abort();
+			if (i >= 16) /* lookups are linear: checking every pair would be quadratic */
+				continue;
 			if (params_get(&p, p.items[i].name) == NULL)
 				abort();
 			size_t count = params_count(&p, p.items[i].name);

@@ -124,6 +124,31 @@ static void test_fields_and_file(void **state)
 	multipart_free(&m);
 }
 
+static void test_case_and_defaults(void **state)
+{
+	/* header and parameter names in any ASCII case (including the Turkish-prone I/i) */
+	const char *body =
+		"--" B "\r\n"
+		"CONTENT-DISPOSITION: Form-Data; NAME=\"a\"; FILENAME=\"x.txt\"\r\n"
+		"content-type:\r\n"
+		"\r\nfile\r\n"
+		"--" B "\r\n"
+		"Content-Disposition: form-data; Name=b\r\n"
+		"CONTENT-TYPE:   text/html ; charset=utf-8  \r\n"
+		"\r\nfield\r\n"
+		"--" B "--";
+	struct multipart m;
+	assert_int_equal(parse(body, &m), 0);
+	assert_int_equal(m.n, 2);
+	assert_string_equal(m.parts[0].name, "a");
+	assert_string_equal(m.parts[0].filename, "x.txt");
+	assert_string_equal(m.parts[0].content_type, "application/octet-stream"); /* empty header */
+	assert_string_equal(m.parts[1].name, "b");
+	assert_string_equal(m.parts[1].content_type, "text/html ; charset=utf-8");
+	assert_data(&m.parts[1], "field");
+	multipart_free(&m);
+}
+
 static void test_no_preamble_and_padding(void **state)
 {
 	/* transport padding after the boundary, no epilogue, no CRLF after the close delimiter */
@@ -386,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_boundary_extract),
 		cmocka_unit_test(test_boundary_reject),
 		cmocka_unit_test(test_fields_and_file),
+		cmocka_unit_test(test_case_and_defaults),
 		cmocka_unit_test(test_no_preamble_and_padding),
 		cmocka_unit_test(test_empty_form),
 		cmocka_unit_test(test_part_without_content),
