@@ -205,11 +205,13 @@ static int parse_body(struct req *r)
 			if (!p->mp.parts[i].filename)
 				params_add(&r->form, p->mp.parts[i].name, strlen(p->mp.parts[i].name),
 					   (const char *)p->mp.parts[i].data, p->mp.parts[i].len);
-	} else if (strncasecmp(r->content_type, "application/json", 16) == 0) {
+	} else if (strncasecmp(r->content_type, "application/json", 16) == 0 &&
+		   (r->content_type[16] == '\0' || r->content_type[16] == ';' || r->content_type[16] == ' ')) {
 		char err[160];
 		r->json = json_body_parse(r->body.data, r->body.len, err, sizeof err);
 		if (!r->json) {
-			json_t *e = json_pack("{s:{s:s,s:s}}", "error", "code", "bad_json", "message", err);
+			json_t *e = json_pack("{s:{s:s,s:s,s:s}}", "error", "code", "bad_json", "message",
+					      i18n_get(r->lang, "error.bad_json"), "detail", err);
 			resp_json(r, 400, e);
 			return -1;
 		}

@@ -50,8 +50,9 @@ int setting_set(struct db *db, const char *actor, const char *key, const char *v
 	db_bind_text(st, 4, actor);
 	if (db_step(st) != DB_OK)
 		return -1;
-	json_t *before = had ? json_pack("{s:s}", "value", secret ? "***" : old) : NULL;
-	json_t *after = json_pack("{s:s}", "value", secret ? "***" : value);
+	/* Secrets are masked, but whether one was set or cleared still shows. */
+	json_t *before = had ? json_pack("{s:s}", "value", secret && *old ? "***" : old) : NULL;
+	json_t *after = json_pack("{s:s}", "value", secret && *value ? "***" : value);
 	int rc = audit_append_key(db, actor, "setting.set", "setting", key, before, after);
 	json_decref(before);
 	json_decref(after);

@@ -2,8 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/phone.h"
 #include "store/db.h"
 #include "store/directorates.h"
+#include "web/directorates.h"
 #include "web/form.h"
 #include "web/handlers.h"
 #include "web/page.h"
@@ -31,7 +33,34 @@ void h_directorates(struct req *r)
 	const char *after = params_get(&r->query, "after");
 	json_t *ctx = directorate_list(r->db, q ? q : "", false, after, page_limit(r));
 	json_object_set_new(ctx, "q", json_string(q ? q : ""));
+	json_object_set_new(ctx, "can_edit_directorates", json_boolean(r->actor.role & (ROLE_ADMIN | ROLE_CHIEF)));
 	page_render(r, 200, "directorates", "directorates.title", ctx);
+}
+
+void h_directorate(struct req *r)
+{
+	int64_t id = req_arg_id(r, 0);
+	json_t *d = NULL;
+	switch (directorate_get_scoped(r->db, id, r->actor.role, r->actor.directorate_id, &d)) {
+	case DIRECTORATE_FOUND:
+		break;
+	case DIRECTORATE_FORBIDDEN:
+		resp_error(r, 403, "forbidden", "error.forbidden");
+		return;
+	case DIRECTORATE_ABSENT:
+		resp_error(r, 404, "not_found", "error.not_found");
+		return;
+	case DIRECTORATE_ERROR:
+		resp_error(r, 500, "internal", "error.internal");
+		return;
+	}
+	char phone[24];
+	phone_format(json_string_value(json_object_get(d, "phone")), phone);
+	json_object_set_new(d, "phone_display", json_string(phone));
+	json_t *staff = directorate_staff(r->db, id, r->actor.role, r->actor.directorate_id);
+	page_render(r, 200, "directorate", "directorates.detail",
+		    json_pack("{s:o,s:o,s:b}", "d", d, "staff", staff, "can_edit_directorates",
+			      (r->actor.role & (ROLE_ADMIN | ROLE_CHIEF)) != 0));
 }
 
 void h_directorate_new(struct req *r)

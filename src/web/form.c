@@ -119,6 +119,14 @@ static void check_one(struct req *r, const struct field *f, json_t *values, json
 		json_object_set_new(values, f->name, json_boolean(on));
 		return;
 	}
+	/* In JSON, text fields take strings only: {"name": true} is an error, not the name "1". */
+	json_t *jv = r->json ? json_object_get(r->json, f->name) : NULL;
+	bool numeric = f->type == F_INT || f->type == F_ID || f->type == F_DECIMAL6;
+	if (jv && !json_is_null(jv) && !json_is_string(jv) && !(numeric && json_is_number(jv))) {
+		form_error(r, errors, f, "error.invalid");
+		json_object_set_new(values, f->name, json_string(""));
+		return;
+	}
 	char *v = trimmed(raw ? raw : "");
 	size_t max = f->max_len ? f->max_len : 200;
 	if (!*v) {

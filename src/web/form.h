@@ -14,8 +14,8 @@ enum field_type {
 	F_EMAIL,
 	F_PHONE,  /* normalised to +90... */
 	F_TCKN,   /* 11 digits with valid check digits */
-	F_DATE,   /* YYYY-MM-DD -> integer yyyymmdd */
-	F_TIME,   /* HH:MM -> minutes */
+	F_DATE,   /* YYYY-MM-DD, a real calendar date; the text is kept (so a failed form shows it as typed) */
+	F_TIME,   /* HH:MM; the text is kept */
 	F_ENUM,   /* one of choices */
 	F_BOOL,   /* checkbox: present and not "0"/"false" -> true */
 	F_DECIMAL6, /* decimal degrees -> integer millionths */

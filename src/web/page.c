@@ -21,6 +21,7 @@ static const struct nav_item nav_items[] = {
 	{"/holidays", "nav.holidays", ROLES_STAFF},
 	{"/admin/users", "nav.users", ROLE_ADMIN},
 	{"/admin/settings", "nav.settings", ROLE_ADMIN},
+	{"/admin/import", "nav.import", ROLE_ADMIN | ROLE_CHIEF},
 	{"/admin/audit", "nav.audit", ROLE_ADMIN | ROLE_CHIEF},
 };
 
@@ -66,6 +67,22 @@ void page_render(struct req *r, unsigned status, const char *tmpl, const char *t
 	json_object_set_new(ctx, "other_lang", json_string(r->lang == LANG_TR ? "en" : "tr"));
 	json_object_set_new(ctx, "other_lang_label", json_string(r->lang == LANG_TR ? "English" : "Türkçe"));
 	json_object_set_new(ctx, "path", json_string(r->path));
+	/* The language switch keeps the page's query (search text, the sign-in "next"), replacing only lang. */
+	struct buf href = BUF_INIT;
+	buf_adds(&href, r->path);
+	char sep = '?';
+	for (size_t i = 0; i < r->query.n; i++) {
+		if (strcmp(r->query.items[i].name, "lang") == 0)
+			continue;
+		buf_addc(&href, sep);
+		buf_add_urlenc(&href, r->query.items[i].name);
+		buf_addc(&href, '=');
+		buf_add_urlenc(&href, r->query.items[i].value);
+		sep = '&';
+	}
+	buf_addf(&href, "%clang=%s", sep, r->lang == LANG_TR ? "en" : "tr");
+	json_object_set_new(ctx, "lang_href", json_string(href.data));
+	buf_free(&href);
 	if (r->authenticated && r->actor.session_hash[0]) {
 		json_object_set_new(ctx, "user",
 				    json_pack("{s:s,s:s,s:s}", "display_name", r->actor.display_name, "username",

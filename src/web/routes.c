@@ -1,6 +1,17 @@
 /* routes.c: every URL Kalem serves, its handler and the roles allowed, in one table. */
 #include "http/router.h"
 #include "web/handlers.h"
+/* Reference data and administration (neighbourhoods, holidays, settings, users, audit, directorate detail) */
+#include "web/admin_audit.h"
+#include "web/admin_settings.h"
+#include "web/admin_users.h"
+#include "web/directorates.h"
+#include "web/holidays.h"
+#include "web/neighbourhoods.h"
+/* People and institutions */
+#include "web/parties.h"
+/* CSV import and export */
+#include "web/csv_pages.h"
 
 #define PUBLIC ROLE_PUBLIC
 #define STAFF ROLES_STAFF
@@ -22,12 +33,57 @@ const struct route routes[] = {
 	/* Home */
 	{HTTP_GET, "/", h_home, STAFF, 0, "home"},
 
+	/* CSV import and export (csv_pages.c): the downloads before the {id} routes of their lists */
+	{HTTP_GET, "/directorates.csv", h_directorates_csv, STAFF, 0, "directorates_csv"},
+	{HTTP_GET, "/neighbourhoods.csv", h_neighbourhoods_csv, STAFF, 0, "neighbourhoods_csv"},
+	{HTTP_GET, "/parties.csv", h_parties_csv, CSV_PARTIES_EXPORT, 0, "parties_csv"},
+	{HTTP_GET, "/admin/import", h_admin_import_form, CSV_IMPORT, 0, "admin_import_form"},
+	{HTTP_POST, "/admin/import", h_admin_import, CSV_IMPORT, ROUTE_UPLOAD, "admin_import"},
+
 	/* Reference data */
 	{HTTP_GET, "/directorates", h_directorates, STAFF, 0, "directorates"},
 	{HTTP_GET, "/directorates/new", h_directorate_new, ROLE_ADMIN | ROLE_CHIEF, 0, "directorate_new"},
 	{HTTP_POST, "/directorates", h_directorate_create, ROLE_ADMIN | ROLE_CHIEF, 0, "directorate_create"},
 	{HTTP_GET, "/directorates/{id}/edit", h_directorate_edit, ROLE_ADMIN | ROLE_CHIEF, 0, "directorate_edit"},
 	{HTTP_POST, "/directorates/{id}", h_directorate_update, ROLE_ADMIN | ROLE_CHIEF, 0, "directorate_update"},
+
+	/* Reference data and administration: directorate detail, neighbourhoods, holidays, settings, users, audit */
+	{HTTP_GET, "/directorates/{id}", h_directorate, STAFF, 0, "directorate"},
+	{HTTP_GET, "/neighbourhoods", h_neighbourhoods, STAFF, 0, "neighbourhoods"},
+	{HTTP_GET, "/neighbourhoods/new", h_neighbourhood_new, OFFICE, 0, "neighbourhood_new"},
+	{HTTP_POST, "/neighbourhoods", h_neighbourhood_create, OFFICE, 0, "neighbourhood_create"},
+	{HTTP_GET, "/neighbourhoods/{id}", h_neighbourhood, STAFF, 0, "neighbourhood"},
+	{HTTP_GET, "/neighbourhoods/{id}/edit", h_neighbourhood_edit, OFFICE, 0, "neighbourhood_edit"},
+	{HTTP_POST, "/neighbourhoods/{id}", h_neighbourhood_update, OFFICE, 0, "neighbourhood_update"},
+	{HTTP_GET, "/holidays", h_holidays, STAFF, 0, "holidays"},
+	{HTTP_GET, "/holidays/new", h_holiday_new, ROLE_ADMIN, 0, "holiday_new"},
+	{HTTP_POST, "/holidays", h_holiday_create, ROLE_ADMIN, 0, "holiday_create"},
+	{HTTP_GET, "/holidays/{id}/edit", h_holiday_edit, ROLE_ADMIN, 0, "holiday_edit"},
+	{HTTP_POST, "/holidays/{id}/delete", h_holiday_delete, ROLE_ADMIN, 0, "holiday_delete"},
+	{HTTP_POST, "/holidays/{id}", h_holiday_update, ROLE_ADMIN, 0, "holiday_update"},
+	{HTTP_GET, "/admin/settings", h_admin_settings, ROLE_ADMIN, 0, "admin_settings"},
+	{HTTP_POST, "/admin/settings", h_admin_settings_save, ROLE_ADMIN, 0, "admin_settings_save"},
+	{HTTP_GET, "/admin/users", h_admin_users, ROLE_ADMIN, 0, "admin_users"},
+	{HTTP_GET, "/admin/users/new", h_admin_user_new, ROLE_ADMIN, 0, "admin_user_new"},
+	{HTTP_POST, "/admin/users", h_admin_user_create, ROLE_ADMIN, 0, "admin_user_create"},
+	{HTTP_GET, "/admin/users/{id}/edit", h_admin_user_edit, ROLE_ADMIN, 0, "admin_user_edit"},
+	{HTTP_POST, "/admin/users/{id}/disable", h_admin_user_disable, ROLE_ADMIN, 0, "admin_user_disable"},
+	{HTTP_POST, "/admin/users/{id}/enable", h_admin_user_enable, ROLE_ADMIN, 0, "admin_user_enable"},
+	{HTTP_POST, "/admin/users/{id}/password", h_admin_user_password, ROLE_ADMIN, 0, "admin_user_password"},
+	{HTTP_POST, "/admin/users/{id}", h_admin_user_update, ROLE_ADMIN, 0, "admin_user_update"},
+	{HTTP_GET, "/admin/audit", h_admin_audit, ROLE_ADMIN | ROLE_CHIEF, 0, "admin_audit"},
+
+	/* People and institutions (parties.c): no access for directorate staff */
+	{HTTP_GET, "/parties", h_parties, PARTIES_READ, 0, "parties"},
+	{HTTP_GET, "/parties/new", h_party_new, PARTIES_WRITE, 0, "party_new"},
+	{HTTP_POST, "/parties", h_party_create, PARTIES_WRITE, 0, "party_create"},
+	{HTTP_GET, "/parties/{id}", h_party, PARTIES_READ, 0, "party"},
+	{HTTP_GET, "/parties/{id}/edit", h_party_edit, PARTIES_WRITE, 0, "party_edit"},
+	{HTTP_POST, "/parties/{id}", h_party_update, PARTIES_WRITE, 0, "party_update"},
+	{HTTP_GET, "/api/v1/parties", h_api_parties, PARTIES_READ | ROLE_INTEGRATION, 0, "api_parties"},
+	{HTTP_POST, "/api/v1/parties", h_api_party_create, PARTIES_WRITE, 0, "api_party_create"},
+	{HTTP_GET, "/api/v1/parties/{id}", h_api_party, PARTIES_READ | ROLE_INTEGRATION, 0, "api_party"},
+	{HTTP_PUT, "/api/v1/parties/{id}", h_api_party_update, PARTIES_WRITE, 0, "api_party_update"},
 
 	/* JSON API */
 	{HTTP_POST, "/api/v1/session", h_api_session_create, PUBLIC, ROUTE_NO_CSRF, "api_session_create"},
@@ -39,6 +95,16 @@ const struct route routes[] = {
 	{HTTP_GET, "/api/v1/directorates/{id}", h_api_directorate, STAFF | ROLE_INTEGRATION, 0, "api_directorate"},
 	{HTTP_PUT, "/api/v1/directorates/{id}", h_api_directorate_update, ROLE_ADMIN | ROLE_CHIEF, 0,
 	 "api_directorate_update"},
+
+	/* JSON API of the reference data and administration */
+	{HTTP_GET, "/api/v1/neighbourhoods", h_api_neighbourhoods, STAFF | ROLE_INTEGRATION, 0, "api_neighbourhoods"},
+	{HTTP_POST, "/api/v1/neighbourhoods", h_api_neighbourhood_create, OFFICE, 0, "api_neighbourhood_create"},
+	{HTTP_GET, "/api/v1/neighbourhoods/{id}", h_api_neighbourhood, STAFF | ROLE_INTEGRATION, 0, "api_neighbourhood"},
+	{HTTP_PUT, "/api/v1/neighbourhoods/{id}", h_api_neighbourhood_update, OFFICE, 0, "api_neighbourhood_update"},
+	{HTTP_GET, "/api/v1/holidays", h_api_holidays, STAFF | ROLE_INTEGRATION, 0, "api_holidays"},
+	{HTTP_GET, "/api/v1/calendar/working-days", h_api_working_days, STAFF | ROLE_INTEGRATION, 0,
+	 "api_working_days"},
+	{HTTP_GET, "/api/v1/audit", h_api_audit, ROLE_ADMIN, 0, "api_audit"},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

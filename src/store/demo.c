@@ -1,0 +1,556 @@
+/* demo.c: the data of the demo office (Meram, Konya) and its idempotent loader (see demo.h).
+ *
+ * Sources: the directorate names are those of Meram Municipality's organisation; the 69 neighbourhood names are
+ * Meram's mahalleler (the mayor speaks of 69 muhtars). People, phone numbers, e-mail addresses, populations
+ * and coordinates are invented. Phone numbers use subscriber numbers starting with 0, which Turkish numbering
+ * does not assign, and e-mail addresses use the reserved example domains.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "core/password.h"
+#include "core/tckn.h"
+#include "core/token.h"
+#include "store/accounts.h"
+#include "store/demo.h"
+#include "store/directorates.h"
+#include "store/neighbourhoods.h"
+#include "store/parties.h"
+#include "util/buf.h"
+#include "util/log.h"
+#include "util/turkish.h"
+#include "util/xalloc.h"
+
+#define ACTOR "demo"
+
+/* ---- data ---- */
+
+struct demo_directorate {
+	const char *code, *name, *mailbox;
+};
+
+static const struct demo_directorate directorates[] = {
+	{"OZK", "Özel Kalem Müdürlüğü", "ozelkalem"},
+	{"FEN", "Fen İşleri Müdürlüğü", "fen"},
+	{"ZAB", "Zabıta Müdürlüğü", "zabita"},
+	{"IMR", "İmar ve Şehircilik Müdürlüğü", "imar"},
+	{"TEM", "Temizlik İşleri Müdürlüğü", "temizlik"},
+	{"PBM", "Park ve Bahçeler Müdürlüğü", "parkbahce"},
+	{"KSI", "Kültür ve Sosyal İşler Müdürlüğü", "kultur"},
+	{"DHM", "Destek Hizmetleri Müdürlüğü", "destek"},
+	{"EIM", "Emlak ve İstimlak Müdürlüğü", "emlak"},
+	{"MHM", "Mali Hizmetler Müdürlüğü", "mali"},
+	{"SGM", "Strateji Geliştirme Müdürlüğü", "strateji"},
+	{"YIM", "Yazı İşleri Müdürlüğü", "yaziisleri"},
+	{"IKE", "İnsan Kaynakları ve Eğitim Müdürlüğü", "ik"},
+	{"BIM", "Bilgi İşlem Müdürlüğü", "bilgiislem"},
+	{"HIM", "Hukuk İşleri Müdürlüğü", "hukuk"},
+	{"CKK", "Çevre Koruma ve Kontrol Müdürlüğü", "cevre"},
+	{"VIM", "Veteriner İşleri Müdürlüğü", "veteriner"},
+	{"SIM", "Sağlık İşleri Müdürlüğü", "saglik"},
+	{"UHM", "Ulaşım Hizmetleri Müdürlüğü", "ulasim"},
+	{"BHI", "Basın Yayın ve Halkla İlişkiler Müdürlüğü", "basin"},
+	{"PPM", "Plan ve Proje Müdürlüğü", "planproje"},
+	{"RDM", "Ruhsat ve Denetim Müdürlüğü", "ruhsat"},
+	{"MIM", "Muhtarlık İşleri Müdürlüğü", "muhtarlik"},
+	{"KDM", "Kentsel Dönüşüm Müdürlüğü", "kentseldonusum"},
+	{"ISA", "İklim Değişikliği ve Sıfır Atık Müdürlüğü", "sifiratik"},
+};
+#define N_DIRECTORATES (sizeof directorates / sizeof directorates[0])
+
+struct demo_neighbourhood {
+	const char *name;
+	bool urban; /* in the city: more people, near the centre */
+};
+
+static const struct demo_neighbourhood neighbourhoods[] = {
+	{"Alakova", true},      {"Alavardı", true},    {"Ali Ulvi Kurucu", true}, {"Alpaslan", true},
+	{"Aşkan", true},        {"Ateşbaz Veli", true}, {"Ayanbey", true},        {"Aydoğdu", true},
+	{"Aymanas", false},     {"Bahçeşehir", true},  {"Bayat", false},          {"Boruktolu", false},
+	{"Botsa", false},       {"Boyalı", false},     {"Çarıklar", false},       {"Çaybaşı", true},
+	{"Çayırbağı", true},    {"Çomaklar", false},   {"Çomaklı", false},        {"Çukurçimen", false},
+	{"Dere", true},         {"Durunday", false},   {"Erenkaya", false},       {"Evliyatekke", true},
+	{"Gödene", false},      {"Hadimi", true},      {"Harmancık", false},      {"Hasanşeyh", false},
+	{"Hatıp", false},       {"Hatunsaray", false}, {"Havzan", true},          {"İkipınar", false},
+	{"İnlice", false},      {"Karaağaç", false},   {"Karadiğin", false},      {"Karadiğinderesi", false},
+	{"Karahüyük", true},    {"Kaşınhanı", false},  {"Kavak", false},          {"Kayadibi", false},
+	{"Kayalı", false},      {"Kayıhüyük", false},  {"Kızılören", false},      {"Kilistra", false},
+	{"Konevi", true},       {"Kovanağzı", true},   {"Kozağaç", true},         {"Köyceğiz", true},
+	{"Kumralı", false},     {"Lalebahçe", true},   {"Melikşah", true},        {"Osmangazi", true},
+	{"Pamukçu", false},     {"Pirebi", true},      {"Sadıklar", false},       {"Sağlık", false},
+	{"Sahibiata", true},    {"Sarıkız", false},    {"Sefaköy", false},        {"Uluğbey", true},
+	{"Uluırmak", true},     {"Uzunharmanlar", true}, {"Yaka", true},          {"Yatağan", false},
+	{"Yaylapınar", false},  {"Yenibahçe", true},   {"Yenişehir", true},       {"Yeşildere", false},
+	{"Yeşiltekke", true},
+};
+#define N_NEIGHBOURHOODS (sizeof neighbourhoods / sizeof neighbourhoods[0])
+
+struct demo_user {
+	const char *username, *display_name, *role, *directorate_code;
+};
+
+static const struct demo_user users[] = {
+	{"yonetici", "Sistem Yöneticisi (demo)", "admin", NULL},
+	{"mudur", "Hülya Karaca", "chief", NULL},
+	{"sekreter1", "Emre Aksoy", "secretariat", NULL},
+	{"sekreter2", "Büşra Yıldırım", "secretariat", NULL},
+	{"baskan", "Kemal Özdağ", "mayor", NULL},
+	{"fen.personel", "Oğuz Tekin", "directorate", "FEN"},
+	{"zabita.personel", "Songül Erdem", "directorate", "ZAB"},
+	{"izleyici", "Nermin Uysal", "viewer", NULL},
+};
+#define N_USERS (sizeof users / sizeof users[0])
+
+const char *const demo_usernames[] = {"yonetici",     "mudur",           "sekreter1", "sekreter2", "baskan",
+				      "fen.personel", "zabita.personel", "izleyici",  NULL};
+
+static const char *const male_names[] = {
+	"Ahmet", "Mehmet", "Mustafa", "Ali",    "Hüseyin", "Hasan",  "İbrahim", "İsmail",  "Osman",  "Yusuf",
+	"Murat", "Ömer",   "Ramazan", "Halil",  "Süleyman", "Abdullah", "Mahmut", "Recep", "Fatih",  "Kemal",
+	"Emre",  "Burak",  "Serkan",  "Yasin",  "Kadir",   "Erkan",  "Şükrü",   "Gökhan",  "Çağlar", "Oğuz",
+	"Uğur",  "Doğan",  "Tuncay",  "Cengiz", "Sinan",   "Levent", "İlhan",   "Şaban",   "Nurettin", "Sedat",
+};
+static const char *const female_names[] = {
+	"Fatma",  "Ayşe",  "Emine",  "Hatice",  "Zeynep", "Elif",   "Meryem", "Şerife", "Zehra", "Sultan",
+	"Hanife", "Merve", "Özlem",  "Yasemin", "Hülya",  "Esra",   "Büşra",  "Gülsüm", "Havva", "Kübra",
+	"Songül", "Sevgi", "Derya",  "Tuğba",   "Nurcan", "Şule",   "Gülşen", "Çiğdem", "Ebru",  "İlknur",
+	"Döndü",  "Filiz", "Saadet", "Nermin",  "Aslı",   "Öznur",
+};
+static const char *const surnames[] = {
+	"Yılmaz", "Kaya",    "Demir",  "Şahin",   "Çelik",  "Yıldız", "Yıldırım", "Öztürk",  "Aydın",   "Özdemir",
+	"Arslan", "Doğan",   "Kılıç",  "Aslan",   "Çetin",  "Kara",   "Koç",      "Kurt",    "Özkan",   "Şimşek",
+	"Polat",  "Özcan",   "Korkmaz", "Çakır",  "Erdoğan", "Yavuz", "Can",      "Acar",    "Aktaş",   "Güler",
+	"Bozkurt", "Uçar",   "Tekin",  "Ünal",    "Kalkan", "Güneş",  "Sarı",     "Ateş",    "Tosun",   "Keskin",
+	"Akbulut", "Gündoğdu", "Altun", "Erdem",  "Bulut",  "Akın",   "Işık",     "Toprak",  "Uysal",   "Ekinci",
+	"Sevim",  "Karakaya", "Konuk", "Sağlam",  "Duman",  "Özer",   "Baş",      "Ilgaz",   "Çiftçi",  "Karaca",
+};
+static const char *const streets[] = {
+	"Gülistan",  "Lale",    "Menekşe", "Çınar",   "Akasya", "Fıstık", "Karanfil", "Papatya", "Ihlamur",
+	"Söğüt",     "Zeytin",  "Nergis",  "Sümbül",  "Yasemin", "Erguvan", "Manolya", "Ardıç",  "Servi",
+	"Çamlık",    "Bağlar",  "Pınar",   "Değirmen", "Çeşme",  "Kuyu",   "Harman",  "Dut",     "Ceviz",
+};
+
+struct demo_institution {
+	const char *kind; /* public, private, ngo */
+	const char *name, *mailbox_domain;
+};
+
+static const struct demo_institution institutions[] = {
+	{"public", "Konya Valiliği", "valilik.example.org"},
+	{"public", "Meram Kaymakamlığı", "kaymakamlik.example.org"},
+	{"public", "Konya Büyükşehir Belediyesi", "buyuksehir.example.org"},
+	{"public", "Meram İlçe Milli Eğitim Müdürlüğü", "meb.example.org"},
+	{"public", "Meram İlçe Sağlık Müdürlüğü", "saglik.example.org"},
+	{"public", "Meram İlçe Emniyet Müdürlüğü", "emniyet.example.org"},
+	{"public", "Meram İlçe Müftülüğü", "muftuluk.example.org"},
+	{"public", "Meram İlçe Tarım ve Orman Müdürlüğü", "tarim.example.org"},
+	{"public", "Konya İl Afet ve Acil Durum Müdürlüğü", "afad.example.org"},
+	{"public", "Meram Eğitim ve Araştırma Hastanesi", "hastane.example.org"},
+	{"public", "Necmettin Erbakan Üniversitesi", "universite.example.org"},
+	{"public", "KOSKİ Genel Müdürlüğü", "koski.example.org"},
+	{"public", "Meram Halk Eğitimi Merkezi", "hem.example.org"},
+	{"public", "Meram Sosyal Yardımlaşma ve Dayanışma Vakfı", "sydv.example.org"},
+	{"public", "Meram Cumhuriyet Başsavcılığı", "adalet.example.org"},
+	{"private", "Alavardı Yapı İnşaat Ltd. Şti.", "alavardiyapi.example.com"},
+	{"private", "Meram Gıda San. ve Tic. A.Ş.", "meramgida.example.com"},
+	{"private", "Havzan Otomotiv Ltd. Şti.", "havzanoto.example.com"},
+	{"private", "Yaka Mimarlık ve Mühendislik", "yakamimarlik.example.com"},
+	{"private", "Çayırbağı Nakliyat", "cayirbagi.example.com"},
+	{"private", "Konevi Kitabevi", "konevikitap.example.com"},
+	{"private", "Lalebahçe Eczanesi", "lalebahce.example.com"},
+	{"private", "Uluırmak Market Zinciri A.Ş.", "uluirmak.example.com"},
+	{"private", "Sahibiata Kuyumculuk", "sahibiata.example.com"},
+	{"private", "Kozağaç Tekstil San. Ltd. Şti.", "kozagac.example.com"},
+	{"private", "Melikşah Özel Eğitim Kursu", "meliksah.example.com"},
+	{"private", "Pirebi Mobilya", "pirebi.example.com"},
+	{"private", "Karahüyük Peyzaj ve Bahçecilik", "karahuyuk.example.com"},
+	{"ngo", "Türk Kızılay Meram Şubesi", "kizilay.example.org"},
+	{"ngo", "Yeşilay Meram Şubesi", "yesilay.example.org"},
+	{"ngo", "Meram Muhtarlar Derneği", "muhtarlar.example.org"},
+	{"ngo", "Meram Kent Konseyi", "kentkonseyi.example.org"},
+	{"ngo", "Meram Gönüllüleri Derneği", "gonulluler.example.org"},
+	{"ngo", "Konya Engelliler Dayanışma Derneği", "engelliler.example.org"},
+	{"ngo", "Meram Esnaf ve Sanatkârlar Odası", "esnaf.example.org"},
+	{"ngo", "Meram Gençlik ve Spor Kulübü Derneği", "gencspor.example.org"},
+	{"ngo", "Meram Kadın Kooperatifi", "kadinkoop.example.org"},
+	{"ngo", "Konya Tarihi Mirası Koruma Vakfı", "tarihimiras.example.org"},
+	{"ngo", "Meram Bağları Dostları Derneği", "baglar.example.org"},
+	{"ngo", "Şehit Aileleri ve Gaziler Derneği Meram Şubesi", "gaziler.example.org"},
+};
+#define N_INSTITUTIONS (sizeof institutions / sizeof institutions[0])
+
+#define N_CITIZENS 300
+
+/* ---- the generator ---- */
+
+/* splitmix64: small, fast, and the same sequence everywhere. */
+struct rng {
+	uint64_t state;
+};
+
+static uint64_t next(struct rng *r)
+{
+	uint64_t z = (r->state += 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+/* Uniform in [0, n). */
+static unsigned below(struct rng *r, unsigned n)
+{
+	return (unsigned)(next(r) % n);
+}
+
+#define PICK(r, array) ((array)[below((r), sizeof(array) / sizeof((array)[0]))])
+
+/* A valid TCKN: nine random digits (the first not 0) and the two check digits (shared/domain/legal.md). */
+static void make_tckn(struct rng *r, char out[12])
+{
+	int d[11];
+	d[0] = 1 + (int)below(r, 9);
+	for (int i = 1; i < 9; i++)
+		d[i] = (int)below(r, 10);
+	int odd = d[0] + d[2] + d[4] + d[6] + d[8], even = d[1] + d[3] + d[5] + d[7];
+	d[9] = ((odd * 7 - even) % 10 + 10) % 10;
+	int sum = 0;
+	for (int i = 0; i < 10; i++)
+		sum += d[i];
+	d[10] = sum % 10;
+	for (int i = 0; i < 11; i++)
+		out[i] = (char)('0' + d[i]);
+	out[11] = '\0';
+}
+
+/* A mobile number no one has: +90 5XX 0YY ZZ ZZ. */
+static void make_mobile(struct rng *r, char out[16])
+{
+	static const int operators[] = {530, 531, 532, 533, 535, 536, 537, 538, 539, 541, 542, 543, 544,
+					545, 546, 505, 506, 507, 551, 552, 553, 554, 555};
+	snprintf(out, 16, "+90%d0%02u%04u", PICK(r, operators), below(r, 100), below(r, 10000));
+}
+
+/* A Konya landline no one has: +90 332 0XX XX XX. */
+static void make_landline(struct rng *r, char out[16])
+{
+	snprintf(out, 16, "+903320%02u%04u", below(r, 100), below(r, 10000));
+}
+
+static char *person_name(struct rng *r, bool *female)
+{
+	*female = below(r, 2);
+	const char *first = *female ? PICK(r, female_names) : PICK(r, male_names);
+	/* One in six has a second given name. */
+	const char *second = below(r, 6) == 0 ? (*female ? PICK(r, female_names) : PICK(r, male_names)) : NULL;
+	const char *last = PICK(r, surnames);
+	return second && strcmp(second, first) ? xasprintf("%s %s %s", first, second, last)
+					       : xasprintf("%s %s", first, last);
+}
+
+/* "ayse.yilmaz" from "Ayşe Yılmaz": folded, words joined by dots. */
+static char *mailbox(const char *name)
+{
+	char *f = tr_fold(name);
+	for (char *p = f; *p; p++)
+		if (*p == ' ')
+			*p = '.';
+	return f;
+}
+
+static char *address(struct rng *r, const char *neighbourhood)
+{
+	const char *kind = below(r, 3) == 0 ? "Cd." : "Sk.";
+	unsigned no = 1 + below(r, 120);
+	if (below(r, 3) == 0)
+		return xasprintf("%s Mah. %s %s No: %u, Meram/Konya", neighbourhood, PICK(r, streets), kind, no);
+	return xasprintf("%s Mah. %s %s No: %u Daire: %u, Meram/Konya", neighbourhood, PICK(r, streets), kind, no,
+			 1 + below(r, 16));
+}
+
+/* ---- loading ---- */
+
+static const char SQL_DIRECTORATE_BY_CODE[] = "SELECT id FROM directorates WHERE code = ?";
+static const char SQL_NEIGHBOURHOOD_BY_FOLD[] = "SELECT id FROM neighbourhoods WHERE name_fold = ? ORDER BY id LIMIT 1";
+static const char SQL_PARTY_BY_TCKN[] = "SELECT id FROM parties WHERE tckn = ?";
+static const char SQL_INSTITUTION_BY_NAME[] = "SELECT id FROM parties WHERE kind = 'institution' AND name = ? "
+					      "ORDER BY id LIMIT 1";
+
+/* The id the query finds for text, 0 for none, -1 on error. */
+static int64_t find(struct db *db, const char *sql, const char *text)
+{
+	struct db_stmt *st = db_prep(db, sql);
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, text);
+	enum db_rc rc = db_step(st);
+	int64_t id = rc == DB_ROW ? db_col_int(st, 0) : rc == DB_OK ? 0 : -1;
+	db_reset(st);
+	return id;
+}
+
+static int64_t find_neighbourhood(struct db *db, const char *name)
+{
+	char *fold = tr_fold(name);
+	int64_t id = find(db, SQL_NEIGHBOURHOOD_BY_FOLD, fold);
+	free(fold);
+	return id;
+}
+
+struct loader {
+	struct db *db;
+	struct rng rng;
+	int64_t neighbourhood_ids[N_NEIGHBOURHOODS];
+	struct demo_summary *sum;
+};
+
+static int load_directorates(struct loader *ld)
+{
+	struct rng r = {0x4B414C454D00001ull}; /* its own stream, so the other tables do not shift it */
+	for (size_t i = 0; i < N_DIRECTORATES; i++) {
+		const struct demo_directorate *d = &directorates[i];
+		bool female;
+		char *manager = person_name(&r, &female), phone[16], email[64];
+		snprintf(phone, sizeof phone, "+90332000%02zu%02u", i, below(&r, 100));
+		snprintf(email, sizeof email, "%s@meram.example", d->mailbox);
+		int64_t id = find(ld->db, SQL_DIRECTORATE_BY_CODE, d->code);
+		int64_t rc = 0;
+		if (id == 0) {
+			json_t *v = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "code", d->code, "name", d->name, "email", email,
+					      "phone", phone, "manager", manager, "active", 1);
+			rc = directorate_save(ld->db, ACTOR, 0, v);
+			json_decref(v);
+			if (rc > 0)
+				ld->sum->directorates++;
+		}
+		free(manager);
+		if (id < 0 || rc < 0)
+			return error("demo: cannot load directorate '%s'", d->code);
+	}
+	return 0;
+}
+
+static int load_neighbourhoods(struct loader *ld)
+{
+	struct rng r = {0x4B414C454D00002ull};
+	for (size_t i = 0; i < N_NEIGHBOURHOODS; i++) {
+		const struct demo_neighbourhood *n = &neighbourhoods[i];
+		bool female;
+		char *muhtar = person_name(&r, &female), phone[16];
+		make_mobile(&r, phone);
+		/* Meram's centre is near 37.84 N, 32.45 E; the villages lie up to ~25 km west and south. */
+		int64_t lat = 37840000 + (n->urban ? (int64_t)below(&r, 50000) - 25000 : -(int64_t)below(&r, 220000));
+		int64_t lon = 32450000 + (n->urban ? (int64_t)below(&r, 60000) - 30000 : -(int64_t)below(&r, 300000));
+		int population = n->urban ? 6000 + (int)below(&r, 24000) : 250 + (int)below(&r, 2500);
+		char *mail = mailbox(n->name);
+		char *email = xasprintf("muhtar.%s@meram.example", mail);
+		int64_t id = find_neighbourhood(ld->db, n->name);
+		int64_t rc = id;
+		if (id == 0) {
+			json_t *v = json_pack("{s:s,s:s,s:s,s:s,s:i,s:I,s:I,s:b}", "name", n->name, "muhtar_name", muhtar,
+					      "muhtar_phone", phone, "muhtar_email", email, "population", population,
+					      "lat_e6", (json_int_t)lat, "lon_e6", (json_int_t)lon, "active", 1);
+			rc = neighbourhood_save(ld->db, ACTOR, 0, v);
+			json_decref(v);
+			if (rc > 0)
+				ld->sum->neighbourhoods++;
+		}
+		free(muhtar);
+		free(mail);
+		free(email);
+		if (rc <= 0)
+			return error("demo: cannot load neighbourhood '%s'", n->name);
+		ld->neighbourhood_ids[i] = rc;
+	}
+	return 0;
+}
+
+/* hashes[i] is set for the users to create (and "" for those that exist). */
+static int load_users(struct loader *ld, char hashes[N_USERS][PASSWORD_HASH_BYTES])
+{
+	for (size_t i = 0; i < N_USERS; i++) {
+		const struct demo_user *u = &users[i];
+		if (!hashes[i][0])
+			continue;
+		int64_t directorate_id = 0;
+		if (u->directorate_code) {
+			directorate_id = find(ld->db, SQL_DIRECTORATE_BY_CODE, u->directorate_code);
+			if (directorate_id <= 0)
+				return error("demo: no directorate '%s' for user '%s'", u->directorate_code, u->username);
+		}
+		char email[96];
+		snprintf(email, sizeof email, "%s@meram.example", u->username);
+		if (user_insert(ld->db, ACTOR, u->username, u->display_name, email, u->role, directorate_id,
+				hashes[i]) <= 0)
+			return error("demo: cannot create user '%s'", u->username);
+		ld->sum->users++;
+	}
+	return 0;
+}
+
+static int load_citizens(struct loader *ld)
+{
+	struct rng r = {0x4B414C454D00003ull};
+	static const char *const channels[] = {"phone", "phone", "phone", "phone", "sms",
+					       "sms",   "sms",   "email", "email", "letter"};
+	for (int i = 0; i < N_CITIZENS; i++) {
+		bool female;
+		char tckn[12], phone[16];
+		char *name = person_name(&r, &female);
+		make_tckn(&r, tckn);
+		make_mobile(&r, phone);
+		size_t nb = below(&r, N_NEIGHBOURHOODS);
+		char *addr = address(&r, neighbourhoods[nb].name);
+		bool has_email = below(&r, 10) < 4;
+		char *box = mailbox(name);
+		char *email = has_email ? xasprintf("%s%u@example.com", box, below(&r, 100)) : xstrdup("");
+		const char *channel = PICK(&r, channels);
+		if (!strcmp(channel, "email") && !has_email)
+			channel = "sms";
+		bool consent = below(&r, 10) < 8;
+		bool no_phone = below(&r, 20) == 0; /* a few reach the office only by letter */
+		if (no_phone && strcmp(channel, "email"))
+			channel = "letter";
+
+		int64_t id = find(ld->db, SQL_PARTY_BY_TCKN, tckn);
+		int64_t rc = id;
+		if (id == 0) {
+			json_t *v = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:b,s:b}", "kind", "citizen",
+					      "institution_kind", "", "name", name, "tckn", tckn, "phone",
+					      no_phone ? "" : phone, "email", email, "address", addr, "neighbourhood_id",
+					      (json_int_t)ld->neighbourhood_ids[nb], "preferred_channel", channel,
+					      "contact_person", "", "kvkk_consent", consent, "kvkk_notice", 1);
+			rc = party_save(ld->db, ACTOR, 0, v);
+			json_decref(v);
+			if (rc > 0)
+				ld->sum->citizens++;
+		}
+		free(name);
+		free(addr);
+		free(box);
+		free(email);
+		if (rc < 0)
+			return error("demo: cannot load citizen %d", i);
+	}
+	return 0;
+}
+
+static int load_institutions(struct loader *ld)
+{
+	struct rng r = {0x4B414C454D00004ull};
+	for (size_t i = 0; i < N_INSTITUTIONS; i++) {
+		const struct demo_institution *in = &institutions[i];
+		bool female;
+		char *contact = person_name(&r, &female), phone[16];
+		make_landline(&r, phone);
+		size_t nb = below(&r, N_NEIGHBOURHOODS);
+		char *addr = address(&r, neighbourhoods[nb].name);
+		char *email = xasprintf("info@%s", in->mailbox_domain);
+		const char *channel = below(&r, 2) ? "email" : below(&r, 2) ? "phone" : "letter";
+		int64_t id = find(ld->db, SQL_INSTITUTION_BY_NAME, in->name);
+		int64_t rc = id;
+		if (id == 0) {
+			json_t *v = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:b}", "kind", "institution",
+					      "institution_kind", in->kind, "name", in->name, "tckn", "", "phone", phone,
+					      "email", email, "address", addr, "neighbourhood_id",
+					      (json_int_t)ld->neighbourhood_ids[nb], "preferred_channel", channel,
+					      "contact_person", contact, "kvkk_notice", 1);
+			rc = party_save(ld->db, ACTOR, 0, v);
+			json_decref(v);
+			if (rc > 0)
+				ld->sum->institutions++;
+		}
+		free(contact);
+		free(addr);
+		free(email);
+		if (rc < 0)
+			return error("demo: cannot load institution '%s'", in->name);
+	}
+	return 0;
+}
+
+/* Writes the created users and their password to var_dir/demo-users.txt, readable by the owner only. */
+static int write_users_file(const char *var_dir, char hashes[N_USERS][PASSWORD_HASH_BYTES], const char *password,
+			    struct demo_summary *sum)
+{
+	char path[512];
+	if (snprintf(path, sizeof path, "%s/demo-users.txt", var_dir) >= (int)sizeof path)
+		return error("demo: path too long '%s'", var_dir);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return error("cannot write '%s': %s", path, strerror(errno));
+	struct buf b = BUF_INIT;
+	buf_init(&b);
+	buf_addf(&b, "# Kalem demo users. They all share this password (change it, or disable them, before real use):\n"
+		     "password: %s\n\n",
+		 password);
+	for (size_t i = 0; i < N_USERS; i++)
+		if (hashes[i][0])
+			buf_addf(&b, "%-16s %-12s %-4s %s\n", users[i].username, users[i].role,
+				 users[i].directorate_code ? users[i].directorate_code : "", users[i].display_name);
+	int rc = 0;
+	if (fchmod(fd, 0600) != 0 || write(fd, b.data, b.len) != (ssize_t)b.len)
+		rc = error("cannot write '%s': %s", path, strerror(errno));
+	if (close(fd) != 0 && rc == 0)
+		rc = error("cannot write '%s': %s", path, strerror(errno));
+	buf_free(&b);
+	if (rc == 0)
+		snprintf(sum->users_file, sizeof sum->users_file, "%s", path);
+	return rc;
+}
+
+int demo_load_with(struct db *db, const char *var_dir, struct demo_summary *summary)
+{
+	struct demo_summary local;
+	struct demo_summary *sum = summary ? summary : &local;
+	memset(sum, 0, sizeof *sum);
+	struct loader ld = {.db = db, .sum = sum};
+
+	/* Users first, outside the transaction: hashing passwords is slow, and only the missing ones need one. */
+	char hashes[N_USERS][PASSWORD_HASH_BYTES];
+	char token[TOKEN_CHARS + 1] = "";
+	bool any_user = false;
+	for (size_t i = 0; i < N_USERS; i++) {
+		struct user_row u;
+		int found = user_by_name(db, users[i].username, &u);
+		if (found < 0)
+			return -1;
+		hashes[i][0] = '\0';
+		if (found == 1)
+			continue;
+		if (!any_user) {
+			token_new(token);
+			token[20] = '\0';
+			any_user = true;
+		}
+		if (password_hash(token, hashes[i]) != 0)
+			return error("demo: cannot hash the password");
+	}
+
+	if (db_begin_write(db) != 0)
+		return -1;
+	if (load_directorates(&ld) != 0 || load_neighbourhoods(&ld) != 0 || load_users(&ld, hashes) != 0 ||
+	    load_citizens(&ld) != 0 || load_institutions(&ld) != 0) {
+		db_rollback(db);
+		memset(sum, 0, sizeof *sum);
+		return -1;
+	}
+	if (db_commit(db) != 0) {
+		memset(sum, 0, sizeof *sum);
+		return error("demo: cannot commit");
+	}
+	if (sum->users > 0) {
+		snprintf(sum->password, sizeof sum->password, "%.20s", token);
+		if (var_dir)
+			write_users_file(var_dir, hashes, token, sum);
+	}
+	return sum->directorates + sum->neighbourhoods + sum->users + sum->citizens + sum->institutions;
+}
+
+int demo_load(struct db *db, const char *var_dir)
+{
+	return demo_load_with(db, var_dir, NULL);
+}
