@@ -263,6 +263,21 @@ static bool origin_ok(struct req *r)
 	return p && strcmp(p + 3, host) == 0;
 }
 
+/* What an API key's scope lets it do: "read" reads, "write" and "admin" read and write, "open311" only speaks
+ * the Open311 interface. */
+static bool scope_allows(struct req *r)
+{
+	const char *scope = r->actor.scope;
+	bool open311 = strncmp(r->path, "/open311/", 9) == 0;
+	if (strcmp(scope, "open311") == 0)
+		return open311;
+	if (strcmp(scope, "admin") == 0 || strcmp(scope, "write") == 0)
+		return true;
+	if (strcmp(scope, "read") == 0)
+		return r->method == HTTP_GET || r->method == HTTP_HEAD;
+	return false;
+}
+
 static void login_redirect(struct req *r)
 {
 	struct buf loc = BUF_INIT;
@@ -317,7 +332,8 @@ void dispatch_handle(struct req *r)
 				login_redirect(r);
 			goto out;
 		}
-		if (!(route->roles & r->actor.role)) {
+		if (!(route->roles & r->actor.role) ||
+		    (r->actor.role == ROLE_INTEGRATION && !scope_allows(r))) {
 			resp_error(r, 403, "forbidden", "error.forbidden");
 			goto out;
 		}

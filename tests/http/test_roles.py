@@ -217,5 +217,32 @@ class DirectorateIsolation(harness.KalemCase):
         self.assertStatus(chief.get("/directorates/%d" % ENV.dir_b), 200)
 
 
+class ApiKeyScopes(harness.KalemCase):
+    """A key does what its scope says: read keys only read, open311 keys only speak Open311."""
+
+    def test_open311_key_cannot_use_the_json_api(self):
+        r = ENV.client(bearer=ENV.keys["open311"]).get("/api/v1/directorates")
+        self.assertStatus(r, 403)
+        self.assertEqual(r.json()["error"]["code"], "forbidden")
+
+    def test_read_key_reads(self):
+        r = ENV.client(bearer=ENV.keys["read"]).get("/api/v1/directorates")
+        self.assertStatus(r, 200)
+
+    def test_read_key_cannot_write(self):
+        c = ENV.client(bearer=ENV.keys["read"])
+        r = c.send_json("POST", "/api/v1/directorates", {"code": "KEY-R", "name": "Okuma anahtarı"}, csrf=None)
+        self.assertStatus(r, 403)
+        listing = ENV.client(bearer=ENV.keys["admin"]).get("/api/v1/directorates?q=KEY-R").json()
+        self.assertEqual(listing["items"], [])
+
+    def test_revoked_key_is_refused(self):
+        key = ENV.api_key("t-revoked", "read")
+        self.assertStatus(ENV.client(bearer=key).get("/api/v1/me"), 200)
+        p = ENV.cli("apikey", "revoke", "t-revoked")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertStatus(ENV.client(bearer=key).get("/api/v1/me"), 401)
+
+
 if __name__ == "__main__":
     harness.main()
