@@ -37,7 +37,7 @@ test-fast: build pg-start
 # The sanitizer build (clang, ASan+UBSan): unit and HTTP tests on SQLite, and the fuzz targets.
 test-asan:
 	@CC=clang cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DKALEM_SANITIZE=ON -DKALEM_FUZZ=ON \
-	  -DKALEM_BROWSER_TESTS=OFF -DKALEM_PG_TESTS=OFF >/dev/null
+	  -DKALEM_BROWSER_TESTS=OFF -DKALEM_PG_TESTS=OFF -DKALEM_BENCH=OFF >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)

@@ -31,7 +31,7 @@ static int tr_after_country_code(const char *d, size_t n, char out[16])
 	return 0;
 }
 
-int phone_normalize(const char *in, char out[16])
+int phone_normalize(const char *in, char out[PHONE_E164_SIZE])
 {
 	char digits[18]; /* "00" + 15 digits + NUL */
 	size_t n = 0;

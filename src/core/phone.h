@@ -8,7 +8,8 @@
  * "(0532) 123-45-67", "90 532 ...", "+90 532 ...", "0090 532 ...". Other international numbers
  * must be written with "+" (or "00") and have 8 to 15 digits; they are kept as "+digits".
  * Returns 0 and fills out, or -1 (out is then ""). */
-int phone_normalize(const char *in, char out[16] /* OUT */);
+#define PHONE_E164_SIZE 17 /* "+" and up to 15 digits, and the NUL */
+int phone_normalize(const char *in, char out[PHONE_E164_SIZE] /* OUT */);
 
 /* Formats an E.164 number for display: "+905321234567" -> "+90 532 123 45 67". Any other
  * string is copied unchanged (truncated to 23 bytes); NULL gives "". */

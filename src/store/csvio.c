@@ -493,7 +493,7 @@ static bool check_cell(struct import *im, size_t line, const struct column *col,
 		json_object_set_new(given, col->key, json_string(v));
 		return true;
 	case COL_PHONE: {
-		char e164[16];
+		char e164[PHONE_E164_SIZE];
 		if (phone_normalize(v, e164) != 0) {
 			problem(im, line, label, "error.phone", NULL);
 			return false;

@@ -171,7 +171,7 @@ static void check_one(struct req *r, const struct field *f, json_t *values, json
 			json_object_set_new(values, f->name, json_string(v));
 		break;
 	case F_PHONE: {
-		char e164[16];
+		char e164[PHONE_E164_SIZE];
 		if (phone_normalize(v, e164) != 0)
 			form_error(r, errors, f, "error.phone");
 		else

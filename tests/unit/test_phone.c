@@ -9,7 +9,7 @@
 
 static void expect_ok(const char *in, const char *want)
 {
-	char out[16];
+	char out[PHONE_E164_SIZE];
 	int r = phone_normalize(in, out);
 	if (r != 0)
 		fail_msg("'%s' rejected", in);
@@ -18,7 +18,7 @@ static void expect_ok(const char *in, const char *want)
 
 static void expect_bad(const char *in)
 {
-	char out[16] = "x";
+	char out[PHONE_E164_SIZE] = "x";
 	if (phone_normalize(in, out) != -1)
 		fail_msg("'%s' accepted as '%s'", in, out);
 	assert_string_equal(out, "");
