@@ -17,9 +17,9 @@
  *     index, check the other words, sort, take a page (plan "rare");
  *   - two or more words, each common: the pairs index gives one ordered list per distinct stored pair that
  *     matches two of the words (e.g. "mehmet yilmaz"; for "meh yil": "mehmet yildiz", "mehmet yilmaz"); if
- *     there are at most LISTS_MAX, read a page from each and merge them, testing any other words on the way
- *     (plan "merge");
- *   - a word covers few distinct terms (at most LISTS_MAX, e.g. "yilmaz", "yilmaz" + "yilmazer"): each
+ *     there are at most PAIR_LISTS_MAX, merge them (plan "merge": read each list from where the page starts,
+ *     in rounds, only as far as the page needs), testing any other words on the way;
+ *   - a word covers few distinct terms (at most TERM_LISTS_MAX, e.g. "yilmaz", "yilmaz" + "yilmazer"): each
  *     term's rows come out of the primary key already in order, so merge them the same way (of several such
  *     words, the one with fewest rows is read);
  *   - otherwise every word is a short, common prefix ("a", "me"): walk the parties in order and keep those
@@ -48,8 +48,9 @@
 #define TERMS_MAX 16    /* distinct words indexed for one party: of the name first, then of the contact person */
 #define PAIR_MAX (2 * WORD_MAX) /* bytes of a stored pair "a b" and its NUL */
 #define RARE_LIMIT 1000 /* below this many term rows, a word's matches are sorted rather than merged */
-#define LISTS_MAX 16    /* most ordered lists (terms or pairs) merged page by page */
-#define PAIR_SEEKS_MAX 32 /* first words of pairs looked at before giving the pair index up */
+#define TERM_LISTS_MAX 16  /* most terms of one word merged; a word with more is a short, common prefix */
+#define PAIR_LISTS_MAX 256 /* most pairs merged */
+#define PAIR_SEEKS_MAX 128 /* first words of pairs looked at before giving the pair index up */
 #define DRIVER_COUNT_LIMIT 5000 /* rows counted to choose between common words (a fraction of a ms) */
 #define DUPLICATES_MAX 20
 /* The greatest code point, U+10FFFF, in UTF-8: w followed by it is above every term that starts with w. */
@@ -64,9 +65,11 @@
 		       "p.created_by, p.updated_by"
 /* One optional query word for the party whose id is in column col: (word, word, word + PREFIX_END); word ""
  * turns the test off. Plans driven by party_terms t test t.party_id, so SQLite checks the words before it reads
- * the party's row. */
+ * the party's row. The OFFSET 0 keeps PostgreSQL from turning the test into a hash of every party having the
+ * word (hundreds of thousands for "a") built before the first row: each row is probed through the index. */
 #define WORD_TEST(col)                                                                                           \
-	"(? = '' OR EXISTS (SELECT 1 FROM party_terms u WHERE u.party_id = " col " AND u.term >= ? AND u.term < ?))"
+	"(? = '' OR EXISTS (SELECT 1 FROM party_terms u WHERE u.party_id = " col                                 \
+	" AND u.term >= ? AND u.term < ? LIMIT 1 OFFSET 0))"
 #define OTHER_WORDS(col) " AND " WORD_TEST(col) " AND " WORD_TEST(col) " AND " WORD_TEST(col)
 /* (kind, kind, neighbourhood_id, neighbourhood_id); "" and 0 turn them off. */
 #define FILTERS " AND (? = '' OR p.kind = ?) AND (? = 0 OR p.neighbourhood_id = ?)"
@@ -213,8 +216,8 @@ struct search_word {
 struct merge_lists {
 	const char *sql;    /* SQL_SEARCH_TERM or SQL_SEARCH_PAIR */
 	unsigned matched;   /* bit k: query word k is matched by every list, so it is not tested again */
-	int n;
-	char keys[LISTS_MAX][PAIR_MAX];
+	int n, max;
+	char keys[PAIR_LISTS_MAX][PAIR_MAX];
 };
 
 /* Binds the words not in matched (up to QUERY_WORDS - 1 of them; missing ones as "") as WORD_TEST triples. */
@@ -299,7 +302,7 @@ static void join3(char *s, const char *a, const char *b, const char *c)
 }
 
 /* Adds to ml the distinct keys of ml->sql's table in [lo, hi), one seek each. Returns 0, or 1 when there are
- * more than LISTS_MAX lists, or -1. */
+ * more than ml->max lists, or -1. */
 static int add_lists(struct db *db, struct merge_lists *ml, const char *lo, const char *hi)
 {
 	char from[PAIR_MAX + 2], key[PAIR_MAX];
@@ -308,7 +311,7 @@ static int add_lists(struct db *db, struct merge_lists *ml, const char *lo, cons
 		int found = next_key(db, ml->sql == SQL_SEARCH_TERM ? SQL_NEXT_TERM : SQL_NEXT_PAIR, from, hi, key);
 		if (found <= 0)
 			return found;
-		if (ml->n == LISTS_MAX)
+		if (ml->n == ml->max)
 			return 1;
 		memcpy(ml->keys[ml->n++], key, sizeof key);
 		/* the next distinct key is at least this one followed by the smallest byte */
@@ -322,6 +325,7 @@ static int term_lists(struct db *db, const struct search_word *ws, int k, struct
 	ml->sql = SQL_SEARCH_TERM;
 	ml->matched = 1u << k;
 	ml->n = 0;
+	ml->max = TERM_LISTS_MAX;
 	return add_lists(db, ml, ws[k].word, ws[k].end);
 }
 
@@ -333,6 +337,7 @@ static int pair_lists(struct db *db, const struct search_word *ws, int j, int k,
 	ml->sql = SQL_SEARCH_PAIR;
 	ml->matched = 1u << j | 1u << k;
 	ml->n = 0;
+	ml->max = PAIR_LISTS_MAX;
 	char from[PAIR_MAX + 2], pair[PAIR_MAX], lo[PAIR_MAX + 2], hi[PAIR_MAX + 2];
 	join3(from, ws[j].word, "", "");
 	for (int seeks = 0; seeks < PAIR_SEEKS_MAX; seeks++) {
@@ -360,62 +365,100 @@ struct merged_row {
 	json_t *item;
 };
 
+static int key_cmp(const char *key_a, int64_t id_a, const char *key_b, int64_t id_b)
+{
+	int c = strcmp(key_a, key_b);
+	return c ? c : (id_a > id_b) - (id_a < id_b);
+}
+
 static int merged_cmp(const void *a, const void *b)
 {
 	const struct merged_row *x = a, *y = b;
-	int c = strcmp(x->sort_key, y->sort_key);
-	return c ? c : (x->id > y->id) - (x->id < y->id);
+	return key_cmp(x->sort_key, x->id, y->sort_key, y->id);
 }
 
-/* Plan "merge": a page from each list, merged in order, duplicates (a party in two of the lists) dropped.
- * Returns 0 or -1. */
+/* Sorts rows and drops repeated parties (one in two of the lists). Returns the number left. */
+static size_t sort_unique(struct merged_row *rows, size_t n)
+{
+	qsort(rows, n, sizeof *rows, merged_cmp);
+	size_t kept = 0;
+	for (size_t k = 0; k < n; k++) {
+		if (kept && rows[kept - 1].id == rows[k].id) {
+			free(rows[k].sort_key);
+			json_decref(rows[k].item);
+			continue;
+		}
+		rows[kept++] = rows[k];
+	}
+	return kept;
+}
+
+/* Plan "merge": the lists read in rounds, each from where it stopped, until the first limit + 1 rows of their
+ * union are known: a list whose last row read already sorts after the (limit + 1)th row found so far has
+ * nothing more to give. So when the other words are rare among a list's rows, each list is read about as far
+ * as its share of the page, not a whole page's worth. Returns 0 or -1. */
 static int search_merge(struct db *db, const struct party_filter *f, const struct list_cursor *cur,
 			const struct search_word *ws, int n_words, const struct merge_lists *ml, int limit,
 			json_t *items, json_t *out)
 {
 	struct merged_row *rows = NULL;
 	size_t n = 0, cap = 0;
-	int rc = -1;
+	struct list_cursor *from = xcalloc((size_t)ml->n, sizeof *from);
+	bool *more = xcalloc((size_t)ml->n, sizeof *more);
+	int rc = -1, batch = (limit + 1) / ml->n + 2;
 	for (int k = 0; k < ml->n; k++) {
-		struct db_stmt *st = db_prep(db, ml->sql);
-		if (!st)
-			goto out;
-		int i = 1;
-		db_bind_text(st, i++, ml->keys[k]);
-		i = bind_keyset(st, i, cur);
-		i = bind_other_words(st, i, ws, n_words, ml->matched);
-		i = bind_filters(st, i, f);
-		db_bind_int(st, i, limit + 1);
-		enum db_rc r;
-		while ((r = db_step(st)) == DB_ROW) {
-			if (n == cap) {
-				cap = cap ? cap * 2 : 64;
-				rows = xrealloc(rows, cap * sizeof *rows);
+		from[k] = *cur;
+		more[k] = true;
+	}
+	for (;;) {
+		for (int k = 0; k < ml->n; k++) {
+			if (!more[k])
+				continue;
+			struct db_stmt *st = db_prep(db, ml->sql);
+			if (!st)
+				goto out;
+			int i = 1, got = 0;
+			db_bind_text(st, i++, ml->keys[k]);
+			i = bind_keyset(st, i, &from[k]);
+			i = bind_other_words(st, i, ws, n_words, ml->matched);
+			i = bind_filters(st, i, f);
+			db_bind_int(st, i, batch);
+			enum db_rc r;
+			while ((r = db_step(st)) == DB_ROW) {
+				if (n == cap) {
+					cap = cap ? cap * 2 : 64;
+					rows = xrealloc(rows, cap * sizeof *rows);
+				}
+				rows[n] = (struct merged_row){db_col_int(st, 0), xstrdup(db_col_text(st, 1)), row_item(st)};
+				from[k].id = rows[n].id;
+				snprintf(from[k].sort_key, sizeof from[k].sort_key, "%s", rows[n].sort_key);
+				n++;
+				got++;
 			}
-			rows[n++] = (struct merged_row){db_col_int(st, 0), xstrdup(db_col_text(st, 1)), row_item(st)};
+			if (r != DB_OK)
+				goto out;
+			more[k] = got == batch;
 		}
-		if (r != DB_OK)
-			goto out;
-	}
-	qsort(rows, n, sizeof *rows, merged_cmp);
-	int shown = 0;
-	const struct merged_row *last = NULL;
-	bool more = false;
-	for (size_t k = 0; k < n; k++) {
-		if (last && rows[k].id == last->id)
-			continue;
-		if (shown == limit) {
-			more = true;
+		n = sort_unique(rows, n);
+		/* the (limit + 1)th row so far bounds the page: lists already past it are done */
+		bool again = false;
+		for (int k = 0; k < ml->n; k++) {
+			if (more[k] && (int)n > limit &&
+			    key_cmp(from[k].sort_key, from[k].id, rows[limit].sort_key, rows[limit].id) >= 0)
+				more[k] = false;
+			again = again || more[k];
+		}
+		if (!again)
 			break;
-		}
-		json_array_append(items, rows[k].item);
-		last = &rows[k];
-		shown++;
+		batch = batch < 4096 ? batch * 2 : batch;
 	}
+	size_t shown = n < (size_t)limit ? n : (size_t)limit;
+	for (size_t k = 0; k < shown; k++)
+		json_array_append(items, rows[k].item);
 	char next[600];
-	if (more)
-		snprintf(next, sizeof next, "%lld.%s", (long long)last->id, last->sort_key);
-	json_object_set_new(out, "next", more ? json_string(next) : json_null());
+	if (n > (size_t)limit)
+		snprintf(next, sizeof next, "%lld.%s", (long long)rows[limit - 1].id, rows[limit - 1].sort_key);
+	json_object_set_new(out, "next", n > (size_t)limit ? json_string(next) : json_null());
 	rc = 0;
 out:
 	for (size_t k = 0; k < n; k++) {
@@ -423,6 +466,8 @@ out:
 		json_decref(rows[k].item);
 	}
 	free(rows);
+	free(from);
+	free(more);
 	return rc;
 }
 
@@ -444,12 +489,30 @@ static bool choose_pair(const struct search_word *ws, int n_words, int *j, int *
 	return best > 0;
 }
 
+/* Plan "scan": the parties in order, each tested for every word. Returns 0 or -1. */
+static int search_scan(struct db *db, const struct party_filter *f, const struct list_cursor *cur,
+		       const struct search_word *ws, int n_words, int limit, json_t *items, json_t *out)
+{
+	struct db_stmt *st = db_prep(db, SQL_SEARCH_SCAN);
+	if (!st)
+		return -1;
+	int i = bind_keyset(st, 1, cur);
+	db_bind_text(st, i++, ws[0].word);
+	db_bind_text(st, i++, ws[0].word);
+	db_bind_text(st, i++, ws[0].end);
+	i = bind_other_words(st, i, ws, n_words, 1u);
+	i = bind_filters(st, i, f);
+	db_bind_int(st, i, limit + 1);
+	list_collect(st, items, limit, row_item, 1, out);
+	return 0;
+}
+
 /* A word search (plans above). Returns 0 or -1; items and out["next"] filled on success. */
 static int search_words(struct db *db, const struct party_filter *f, const struct list_cursor *cur,
 			char (*words)[WORD_MAX], int n_words, int limit, json_t *items, json_t *out)
 {
 	struct search_word ws[QUERY_WORDS];
-	int64_t counts[QUERY_WORDS];
+	int64_t counts[QUERY_WORDS] = {0};
 	int rarest = 0;
 	for (int k = 0; k < n_words; k++) {
 		snprintf(ws[k].word, sizeof ws[k].word, "%s", words[k]);
@@ -477,53 +540,50 @@ static int search_words(struct db *db, const struct party_filter *f, const struc
 		return 0;
 	}
 	/* every word is common */
-	struct merge_lists ml, best;
-	int j = 0, k = 0, rc;
+	struct merge_lists *ml = xmalloc(sizeof *ml), *best = xmalloc(sizeof *best);
+	int j = 0, k = 0, rc = -1;
 	if (choose_pair(ws, n_words, &j, &k)) {
-		rc = pair_lists(db, ws, j, k, &ml);
-		if (rc < 0)
-			return -1;
-		log_debug("party search: pairs of words %d and %d: %d lists%s", j, k, ml.n, rc ? " and more" : "");
-		if (rc == 0)
-			return search_merge(db, f, cur, ws, n_words, &ml, limit, items, out);
+		int found = pair_lists(db, ws, j, k, ml);
+		log_debug("party search: pairs of words %d and %d: %d lists%s", j, k, ml->n, found ? " and more" : "");
+		if (found == 0)
+			rc = search_merge(db, f, cur, ws, n_words, ml, limit, items, out);
+		if (found <= 0)
+			goto out;
 	}
 	/* merge the term lists of a word that covers few terms; of several such words, the one with the fewest
 	 * rows, since with few results its whole row list is read */
 	int64_t best_count = -1;
 	for (k = 0; k < n_words; k++) {
-		rc = term_lists(db, ws, k, &ml);
-		if (rc < 0)
-			return -1;
-		if (rc > 0)
+		int found = term_lists(db, ws, k, ml);
+		if (found < 0)
+			goto out;
+		if (found > 0)
 			continue;
 		int64_t c = n_words > 1 ? count_range(db, &ws[k], DRIVER_COUNT_LIMIT) : 0;
 		if (c < 0)
-			return -1;
-		if (best_count < 0 || c < best_count || (c == best_count && ml.n < best.n)) {
+			goto out;
+		if (best_count < 0 || c < best_count || (c == best_count && ml->n < best->n)) {
+			struct merge_lists *swap = best;
 			best_count = c;
 			best = ml;
+			ml = swap;
 		}
 	}
-	log_debug("party search: %s (%d lists)", best_count >= 0 ? "merge terms" : "scan", best_count >= 0 ? best.n : 0);
-	if (best_count >= 0)
-		return search_merge(db, f, cur, ws, n_words, &best, limit, items, out);
-	st = db_prep(db, SQL_SEARCH_SCAN);
-	if (!st)
-		return -1;
-	i = bind_keyset(st, i, cur);
-	db_bind_text(st, i++, ws[0].word);
-	db_bind_text(st, i++, ws[0].word);
-	db_bind_text(st, i++, ws[0].end);
-	i = bind_other_words(st, i, ws, n_words, 1u);
-	i = bind_filters(st, i, f);
-	db_bind_int(st, i, limit + 1);
-	list_collect(st, items, limit, row_item, 1, out);
-	return 0;
+	log_debug("party search: %s (%d lists)", best_count >= 0 ? "merge terms" : "scan", best_count >= 0 ? best->n : 0);
+	if (best_count >= 0) {
+		rc = search_merge(db, f, cur, ws, n_words, best, limit, items, out);
+		goto out;
+	}
+	rc = search_scan(db, f, cur, ws, n_words, limit, items, out);
+out:
+	free(ml);
+	free(best);
+	return rc;
 }
 
 /* Recognises a query that names a contact exactly. Fills phone (E.164), email (lowercased) or tckn (OUT, ""
  * when not that) and returns true, or returns false for a text search. */
-static bool exact_query(const char *q, char phone[16], char *email, size_t emailsz, char tckn[12])
+static bool exact_query(const char *q, char phone[PHONE_E164_SIZE], char *email, size_t emailsz, char tckn[12])
 {
 	phone[0] = email[0] = tckn[0] = '\0';
 	if (strchr(q, '@')) {
@@ -549,7 +609,7 @@ static bool exact_query(const char *q, char phone[16], char *email, size_t email
 		return false; /* a short number is a word, e.g. "19" of "19 Mayıs" */
 	if (nd == 11 && digits[0] != '0')
 		memcpy(tckn, digits, 12);
-	char e164[16];
+	char e164[PHONE_E164_SIZE];
 	if (phone_normalize(q, e164) == 0)
 		memcpy(phone, e164, sizeof e164);
 	return true;
@@ -573,7 +633,7 @@ json_t *party_list(struct db *db, const struct party_filter *f, const char *afte
 		q++;
 	char words[QUERY_WORDS][WORD_MAX];
 	int n_words = 0;
-	char phone[16], email[256], tckn[12];
+	char phone[PHONE_E164_SIZE], email[256], tckn[12];
 	bool exact = *q && exact_query(q, phone, email, sizeof email, tckn);
 	if (*q && !exact)
 		n_words = words_of(q, words, 0, QUERY_WORDS);
@@ -769,7 +829,7 @@ int64_t party_save(struct db *db, const char *actor, int64_t id, const json_t *v
 	json_t *consent = json_object_get(values, "kvkk_consent");
 	bool notice = json_is_true(json_object_get(values, "kvkk_notice"));
 	bool institution = strcmp(kind, "institution") == 0;
-	char phone[16] = "";
+	char phone[PHONE_E164_SIZE] = "";
 	int64_t now = (int64_t)time(NULL), result = -1;
 	char *email = xstrdup(str(values, "email")), *sort_key = NULL, *search_text = NULL;
 	json_t *before = NULL;
