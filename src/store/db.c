@@ -43,6 +43,8 @@ void db_close(struct db *db)
 {
 	if (!db)
 		return;
+	if (db->in_tx)
+		db_rollback(db); /* releases the process-wide writer lock too */
 	for (size_t i = 0; i < db->cap_stmts; i++)
 		if (db->stmts[i].st)
 			db->be->finalize(db->stmts[i].st);

@@ -88,13 +88,13 @@ static const char SQL_LIST_EXACT[] =
 static const char SQL_SEARCH_RARE[] =
 	"SELECT DISTINCT " COLS " FROM party_terms t CROSS JOIN parties p "
 	"LEFT JOIN neighbourhoods n ON n.id = p.neighbourhood_id "
-	"WHERE t.term >= ? AND t.term < ?" OTHER_WORDS("t.party_id") " AND p.id = t.party_id" FILTERS " AND " KEYSET ORDER;
+	"WHERE t.term >= ? AND t.term < ?" OTHER_WORDS("t.party_id") " AND p.id = t.party_id" FILTERS
+	" AND " KEYSET ORDER;
 /* Plan "merge", one term: its rows in (sort_key, party_id) order straight from the primary key. */
 static const char SQL_SEARCH_TERM[] =
 	"SELECT " COLS " FROM party_terms t CROSS JOIN parties p LEFT JOIN neighbourhoods n ON n.id = p.neighbourhood_id "
 	"WHERE t.term = ? AND (t.sort_key, t.party_id) > (?, ?)" OTHER_WORDS("t.party_id") " AND p.id = t.party_id"
-	FILTERS
-	" ORDER BY t.sort_key, t.party_id LIMIT ?";
+	FILTERS " ORDER BY t.sort_key, t.party_id LIMIT ?";
 /* Plan "merge", one pair of words: as above, from the pair index. */
 static const char SQL_SEARCH_PAIR[] =
 	"SELECT " COLS " FROM party_pairs t CROSS JOIN parties p LEFT JOIN neighbourhoods n ON n.id = p.neighbourhood_id "

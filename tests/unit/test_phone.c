@@ -20,7 +20,7 @@ static void expect_bad(const char *in)
 {
 	char out[PHONE_E164_SIZE] = "x";
 	if (phone_normalize(in, out) != -1)
-		fail_msg("'%s' accepted as '%s'", in, out);
+		fail_msg("'%s' accepted as '%s'", in ? in : "(null)", out);
 	assert_string_equal(out, "");
 }
 
