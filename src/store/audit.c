@@ -203,3 +203,23 @@ int record_view_log(struct db *db, const char *actor, const char *record_type, i
 	}
 	return rc;
 }
+
+static const char SQL_VIEWS[] = "SELECT at, actor FROM record_views WHERE record_type = ? AND record_id = ? "
+				"ORDER BY id DESC LIMIT ?";
+
+json_t *record_view_list(struct db *db, const char *record_type, int64_t record_id, int limit)
+{
+	json_t *list = json_array();
+	struct db_stmt *st = db_prep(db, SQL_VIEWS);
+	if (!st)
+		return list;
+	char key[24];
+	snprintf(key, sizeof key, "%lld", (long long)record_id);
+	db_bind_text(st, 1, record_type);
+	db_bind_text(st, 2, key);
+	db_bind_int(st, 3, limit);
+	while (db_step(st) == DB_ROW)
+		json_array_append_new(list, json_pack("{s:I,s:s}", "at", db_col_int(st, 0), "actor", db_col_text(st, 1)));
+	db_reset(st);
+	return list;
+}

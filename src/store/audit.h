@@ -24,4 +24,7 @@ json_t *audit_list(struct db *db, const char *actor, const char *record_type, co
 /* Records that actor opened the full record (KVKK access log). Own transaction if none is open. */
 int record_view_log(struct db *db, const char *actor, const char *record_type, int64_t record_id);
 
+/* Who opened a record in full, newest first: [{at, actor}]. */
+json_t *record_view_list(struct db *db, const char *record_type, int64_t record_id, int limit);
+
 #endif

@@ -37,7 +37,7 @@ int setting_get(struct db *db, const char *key, char *out, size_t outsz)
 
 int setting_set(struct db *db, const char *actor, const char *key, const char *value, bool secret)
 {
-	char old[1024] = "";
+	char old[8192] = ""; /* settings values are at most a few KiB (the settings page caps them) */
 	int had = setting_get(db, key, old, sizeof old);
 	if (had < 0)
 		return -1;

@@ -34,6 +34,7 @@ void h_directorates(struct req *r)
 	json_t *ctx = directorate_list(r->db, q ? q : "", false, after, page_limit(r));
 	json_object_set_new(ctx, "q", json_string(q ? q : ""));
 	json_object_set_new(ctx, "can_edit_directorates", json_boolean(r->actor.role & (ROLE_ADMIN | ROLE_CHIEF)));
+	page_next_href(r, ctx, "/directorates");
 	page_render(r, 200, "directorates", "directorates.title", ctx);
 }
 

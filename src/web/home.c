@@ -3,6 +3,7 @@
 #include "store/db.h"
 #include "web/handlers.h"
 #include "web/page.h"
+#include "web/parties.h"
 
 static const char SQL_COUNTS[] =
 	"SELECT (SELECT COUNT(*) FROM directorates WHERE active = 1), (SELECT COUNT(*) FROM neighbourhoods), "
@@ -17,5 +18,7 @@ void h_home(struct req *r)
 				    json_pack("{s:I,s:I,s:I}", "directorates", db_col_int(st, 0), "neighbourhoods",
 					      db_col_int(st, 1), "users", db_col_int(st, 2)));
 	}
+	/* the register's tile only for those who may open it (directorate staff may not) */
+	json_object_set_new(ctx, "can_read_parties", json_boolean((r->actor.role & PARTIES_READ) != 0));
 	page_render(r, 200, "home", "home.title", ctx);
 }

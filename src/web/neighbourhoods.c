@@ -5,6 +5,7 @@
 #include "core/phone.h"
 #include "store/db.h"
 #include "store/neighbourhoods.h"
+#include "util/buf.h"
 #include "web/form.h"
 #include "web/neighbourhoods.h"
 #include "web/page.h"
@@ -103,6 +104,7 @@ void h_neighbourhoods(struct req *r)
 	const char *after = params_get(&r->query, "after");
 	json_t *ctx = list_decorated(r, neighbourhood_list(r->db, q ? q : "", false, after, page_limit(r)));
 	json_object_set_new(ctx, "q", json_string(q ? q : ""));
+	page_next_href(r, ctx, "/neighbourhoods");
 	page_render(r, 200, "neighbourhoods", "neighbourhoods.title", ctx);
 }
 

@@ -128,3 +128,28 @@ void page_format_time(struct req *r, int64_t t, char *out, size_t outsz)
 	snprintf(out, outsz, "%d %s %d %s %02d:%02d", tm.tm_mday, i18n_get(r->lang, mk), tm.tm_year + 1900,
 		 i18n_get(r->lang, wk), tm.tm_hour, tm.tm_min);
 }
+
+void page_next_href(struct req *r, json_t *ctx, const char *base)
+{
+	json_t *next = json_object_get(ctx, "next");
+	if (!json_is_string(next))
+		return;
+	struct buf href = BUF_INIT;
+	buf_adds(&href, base);
+	char sep = '?';
+	for (size_t i = 0; i < r->query.n; i++) {
+		const char *name = r->query.items[i].name;
+		if (strcmp(name, "after") == 0 || strcmp(name, "lang") == 0)
+			continue;
+		buf_addc(&href, sep);
+		buf_add_urlenc(&href, name);
+		buf_addc(&href, '=');
+		buf_add_urlenc(&href, r->query.items[i].value);
+		sep = '&';
+	}
+	buf_addc(&href, sep);
+	buf_adds(&href, "after=");
+	buf_add_urlenc(&href, json_string_value(next));
+	json_object_set_new(ctx, "next_href", json_string(href.data));
+	buf_free(&href);
+}

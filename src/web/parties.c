@@ -549,6 +549,19 @@ void h_party(struct req *r)
 	}
 	json_t *ctx = json_pack("{s:o,s:o,s:b}", "p", decorate(r, p), "history", history(r, id), "can_edit",
 				(r->actor.role & PARTIES_WRITE) != 0);
+	/* KVKK: who opened this record in full, for the head of the secretariat and administrators. */
+	if (r->actor.role & (ROLE_ADMIN | ROLE_CHIEF)) {
+		json_t *views = record_view_list(r->db, "party", id, 50), *v;
+		size_t i;
+		json_array_foreach(views, i, v)
+		{
+			char when[64];
+			page_format_time(r, json_integer_value(json_object_get(v, "at")), when, sizeof when);
+			json_object_set_new(v, "when", json_string(when));
+		}
+		json_object_set_new(ctx, "views", views);
+		json_object_set_new(ctx, "show_views", json_true());
+	}
 	/* a generic <title>: browser history and tab lists do not keep the person's name */
 	page_render(r, 200, "party", "parties.record", ctx);
 }
