@@ -382,15 +382,20 @@ int main(int argc, char **argv)
 	}
 	struct results res = {0};
 	long total = (long)(o.rate * o.duration), next_k = 0;
+	int turn = 0; /* the connection to try first for the next request */
 	int64_t t0 = now_ns(), end_ns = t0 + (int64_t)((o.duration + DRAIN_SECONDS) * 1e9);
 	int64_t warm_ns = t0 + (int64_t)(o.warmup * 1e9);
 	double period_ns = 1e9 / o.rate;
 	struct epoll_event evs[64];
 	for (;;) {
 		int64_t now = now_ns();
-		/* Send every request whose time has come, while a connection is free. */
-		for (int i = 0; i < o.connections && next_k < total; i++) {
-			struct conn *c = &conns[i];
+		/* Send every request whose time has come, while a connection is free. The connections are taken in
+		 * turn (round robin), so each carries an equal share, as many users' browsers would: the server binds
+		 * each connection to one of its threads, and always taking the first free connection would load
+		 * one thread more than the other. */
+		for (int scanned = 0; scanned < o.connections && next_k < total; scanned++) {
+			struct conn *c = &conns[turn];
+			turn = (turn + 1) % o.connections;
 			int64_t due = t0 + (int64_t)((double)next_k * period_ns);
 			if (due > now)
 				break;
@@ -408,15 +413,17 @@ int main(int argc, char **argv)
 			}
 			res.sent += due >= warm_ns;
 			next_k++;
-			i = -1; /* look for another free connection from the start */
+			scanned = -1; /* another full turn to look for a free connection */
 		}
-		bool busy = false;
-		for (int i = 0; i < o.connections; i++)
+		bool busy = false, idle = false;
+		for (int i = 0; i < o.connections; i++) {
 			busy |= conns[i].state == CONN_BUSY;
+			idle |= conns[i].state != CONN_BUSY;
+		}
 		if ((next_k >= total && !busy) || now > end_ns)
 			break;
 		int64_t wait = 1000000; /* 1 ms at most, to look at the clock again */
-		if (next_k < total) {
+		if (next_k < total && idle) { /* with every connection busy, only an answer can let a request go */
 			int64_t due = t0 + (int64_t)((double)next_k * period_ns) - now;
 			if (due < wait)
 				wait = due > 0 ? due : 0;

@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config clang libclang-rt-14-dev
   libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev libjansson-dev libsodium-dev libcurl4-openssl-dev
   libicu-dev libical-dev libcmocka-dev
-  postgresql-15 python3 chromium nodejs npm wrk
+  postgresql-15 python3 python3-aiosmtpd python3-icalendar openssl chromium nodejs npm wrk
 )
 if [ "${1:-}" = "--runtime-only" ]; then
   packages=(build-essential cmake pkg-config libmicrohttpd-dev libsqlite3-dev libpq-dev libjansson-dev

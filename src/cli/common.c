@@ -10,6 +10,7 @@
 #include "core/token.h"
 #include "http/metrics.h"
 #include "http/router.h"
+#include "notify/worker.h"
 #include "store/accounts.h"
 #include "store/audit.h"
 #include "store/db.h"
@@ -88,7 +89,9 @@ int cli_serve(struct cli *cli, int argc, char **argv)
 	if (!app.pool)
 		return CLI_FAIL;
 	app.metrics = metrics_new(routes_count);
+	struct notify_worker *notify = notify_worker_start(cli->cfg.db_url);
 	rc = server_run(&app);
+	notify_worker_stop(notify);
 	db_pool_close(app.pool);
 	metrics_free(app.metrics);
 	tmpl_shutdown();

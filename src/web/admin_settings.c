@@ -208,7 +208,7 @@ static void check_more(struct req *r, json_t *values, json_t *errors)
 	if (*url) {
 		bool post = strcmp(text(values, "sms_method"), "POST") == 0;
 		const char *where = post ? text(values, "sms_body_template") : url;
-		if (!strstr(where, "{to}") || !strstr(where, "{text}"))
+		if ((!strstr(where, "{to}") && !strstr(where, "{to_digits}")) || !strstr(where, "{text}"))
 			form_error(r, errors, &settings_fields[post ? F_SMS_BODY : F_SMS_URL],
 				   "settings.error.placeholders");
 	}

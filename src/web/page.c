@@ -15,12 +15,14 @@ struct nav_item {
 
 static const struct nav_item nav_items[] = {
 	{"/", "nav.home", ROLES_STAFF},
+	{"/agenda", "nav.agenda", ROLES_OFFICE | ROLE_MAYOR | ROLE_VIEWER},
 	{"/parties", "nav.parties", ROLES_OFFICE | ROLE_MAYOR | ROLE_VIEWER},
 	{"/directorates", "nav.directorates", ROLES_STAFF},
 	{"/neighbourhoods", "nav.neighbourhoods", ROLES_STAFF},
 	{"/holidays", "nav.holidays", ROLES_STAFF},
 	{"/admin/users", "nav.users", ROLE_ADMIN},
 	{"/admin/settings", "nav.settings", ROLE_ADMIN},
+	{"/admin/notifications", "nav.notifications", ROLES_OFFICE},
 	{"/admin/import", "nav.import", ROLE_ADMIN | ROLE_CHIEF},
 	{"/admin/audit", "nav.audit", ROLE_ADMIN | ROLE_CHIEF},
 };

@@ -12,6 +12,10 @@
 #include "web/parties.h"
 /* CSV import and export */
 #include "web/csv_pages.h"
+/* Notifications: the outbox for staff and the test messages */
+#include "web/notifications.h"
+/* The Mayor's programme (ajanda) */
+#include "web/agenda.h"
 
 #define PUBLIC ROLE_PUBLIC
 #define STAFF ROLES_STAFF
@@ -85,6 +89,18 @@ const struct route routes[] = {
 	{HTTP_GET, "/api/v1/parties/{id}", h_api_party, PARTIES_READ | ROLE_INTEGRATION, 0, "api_party"},
 	{HTTP_PUT, "/api/v1/parties/{id}", h_api_party_update, PARTIES_WRITE, 0, "api_party_update"},
 
+	/* Notifications (notifications.c): the outbox for staff, test messages from the settings area */
+	{HTTP_GET, "/admin/notifications", h_admin_notifications, NOTIFICATIONS_STAFF, 0, "admin_notifications"},
+	{HTTP_POST, "/admin/notifications/{id}/retry", h_admin_notification_retry, NOTIFICATIONS_STAFF, 0,
+	 "admin_notification_retry"},
+	{HTTP_POST, "/admin/notifications/{id}/cancel", h_admin_notification_cancel, NOTIFICATIONS_STAFF, 0,
+	 "admin_notification_cancel"},
+	{HTTP_GET, "/admin/settings/test", h_admin_settings_test, ROLE_ADMIN, 0, "admin_settings_test"},
+	{HTTP_POST, "/admin/settings/test-email", h_admin_settings_test_email, ROLE_ADMIN, 0, "admin_settings_test_email"},
+	{HTTP_POST, "/admin/settings/test-sms", h_admin_settings_test_sms, ROLE_ADMIN, 0, "admin_settings_test_sms"},
+	{HTTP_GET, "/api/v1/notifications", h_api_notifications, NOTIFICATIONS_STAFF, 0, "api_notifications"},
+	{HTTP_GET, "/api/v1/notifications/{id}", h_api_notification, NOTIFICATIONS_STAFF, 0, "api_notification"},
+
 	/* JSON API */
 	{HTTP_POST, "/api/v1/session", h_api_session_create, PUBLIC, ROUTE_NO_CSRF, "api_session_create"},
 	{HTTP_DELETE, "/api/v1/session", h_api_session_delete, STAFF, 0, "api_session_delete"},
@@ -105,6 +121,39 @@ const struct route routes[] = {
 	{HTTP_GET, "/api/v1/calendar/working-days", h_api_working_days, STAFF | ROLE_INTEGRATION, 0,
 	 "api_working_days"},
 	{HTTP_GET, "/api/v1/audit", h_api_audit, ROLE_ADMIN, 0, "api_audit"},
+
+	/* The Mayor's programme (agenda.c): pages, engagements, plan, feeds; the iCalendar feed is public (its token is
+	 * the secret); the slots and agenda JSON API */
+	{HTTP_GET, "/agenda", h_agenda_today, AGENDA_READ, 0, "agenda_today"},
+	{HTTP_GET, "/agenda/day", h_agenda_day, AGENDA_READ, 0, "agenda_day"},
+	{HTTP_GET, "/agenda/week", h_agenda_week, AGENDA_READ, 0, "agenda_week"},
+	{HTTP_GET, "/agenda/mobile", h_agenda_mobile, AGENDA_READ, 0, "agenda_mobile"},
+	{HTTP_GET, "/agenda/items/{id}", h_agenda_item, AGENDA_READ, 0, "agenda_item"},
+	{HTTP_GET, "/agenda/engagements/new", h_engagement_new, AGENDA_WRITE, 0, "engagement_new"},
+	{HTTP_POST, "/agenda/engagements", h_engagement_create, AGENDA_WRITE, 0, "engagement_create"},
+	{HTTP_GET, "/agenda/engagements/{id}/edit", h_engagement_edit, AGENDA_WRITE, 0, "engagement_edit"},
+	{HTTP_POST, "/agenda/engagements/{id}/cancel", h_engagement_cancel, AGENDA_WRITE, 0, "engagement_cancel"},
+	{HTTP_POST, "/agenda/engagements/{id}", h_engagement_update, AGENDA_WRITE, 0, "engagement_update"},
+	{HTTP_GET, "/agenda/plan", h_agenda_plan, AGENDA_MANAGE, 0, "agenda_plan"},
+	{HTTP_POST, "/agenda/plan/periods", h_agenda_plan_add, AGENDA_MANAGE, 0, "agenda_plan_add"},
+	{HTTP_POST, "/agenda/plan/periods/{id}/delete", h_agenda_plan_delete, AGENDA_MANAGE, 0, "agenda_plan_delete"},
+	{HTTP_POST, "/agenda/plan/settings", h_agenda_settings_save, AGENDA_MANAGE, 0, "agenda_settings_save"},
+	{HTTP_POST, "/agenda/exceptions", h_agenda_exception_save, AGENDA_MANAGE, 0, "agenda_exception_save"},
+	{HTTP_POST, "/agenda/exceptions/{id}/delete", h_agenda_exception_delete, AGENDA_MANAGE, 0,
+	 "agenda_exception_delete"},
+	{HTTP_GET, "/agenda/feeds", h_agenda_feeds, AGENDA_MANAGE, 0, "agenda_feeds"},
+	{HTTP_POST, "/agenda/feeds", h_agenda_feed_create, AGENDA_MANAGE, 0, "agenda_feed_create"},
+	{HTTP_POST, "/agenda/feeds/{id}/revoke", h_agenda_feed_revoke, AGENDA_MANAGE, 0, "agenda_feed_revoke"},
+	{HTTP_GET, "/ical/{token}", h_ical_feed, PUBLIC, ROUTE_NO_SESSION, "ical_feed"},
+	{HTTP_GET, "/api/v1/slots", h_api_slots, AGENDA_READ | ROLE_INTEGRATION, 0, "api_slots"},
+	{HTTP_GET, "/api/v1/agenda", h_api_agenda, AGENDA_READ | ROLE_INTEGRATION, 0, "api_agenda"},
+	{HTTP_GET, "/api/v1/engagements/{id}", h_api_engagement, AGENDA_READ | ROLE_INTEGRATION, 0, "api_engagement"},
+	{HTTP_POST, "/api/v1/engagements", h_api_engagement_create, AGENDA_WRITE | ROLE_INTEGRATION, 0,
+	 "api_engagement_create"},
+	{HTTP_PUT, "/api/v1/engagements/{id}", h_api_engagement_update, AGENDA_WRITE | ROLE_INTEGRATION, 0,
+	 "api_engagement_update"},
+	{HTTP_DELETE, "/api/v1/engagements/{id}", h_api_engagement_cancel, AGENDA_WRITE | ROLE_INTEGRATION, 0,
+	 "api_engagement_cancel"},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];
