@@ -25,8 +25,12 @@ void config_defaults(struct config *cfg)
 	cfg->port = 8080;
 	snprintf(cfg->db_url, sizeof cfg->db_url, "sqlite:./var/kalem.db");
 	snprintf(cfg->var_dir, sizeof cfg->var_dir, "./var");
+	/* libmicrohttpd keeps a connection on the thread that accepted it, so with one thread per core a busy
+	 * thread queues requests while another core idles (docs/PERFORMANCE.md): 4 per core, at least 8. */
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	cfg->threads = n > 0 ? (int)n : 2;
+	cfg->threads = n > 0 ? (int)(4 * n) : 8;
+	if (cfg->threads < 8)
+		cfg->threads = 8;
 	cfg->max_body = 1u << 20;
 	cfg->max_upload = 20u << 20;
 	cfg->conn_timeout_s = 30;

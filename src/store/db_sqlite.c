@@ -37,7 +37,7 @@ static void *sq_open(const char *path, char *err, size_t errsz)
 	sqlite3_busy_timeout(h, 10000);
 	static const char pragmas[] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
 				      "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
-				      "PRAGMA cache_size=-16000; PRAGMA mmap_size=268435456;";
+				      "PRAGMA cache_size=-4000; PRAGMA mmap_size=268435456;";
 	char *msg = NULL;
 	if (sqlite3_exec(h, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errsz, "%s", msg ? msg : "pragma failed");
