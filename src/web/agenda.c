@@ -370,6 +370,7 @@ static json_t *day_context(struct req *r, int ymd, bool with_free, bool with_can
 	json_t *note = day_note(r, &d);
 	if (note)
 		json_object_set_new(ctx, "note", note);
+	json_object_set_new(ctx, "no_plan", json_boolean(d.day.state == SLOT_DAY_NO_PLAN));
 	agenda_day_free(&d);
 	return ctx;
 }
@@ -432,15 +433,22 @@ void h_agenda_week(struct req *r)
 			first_min = s < first_min ? s : first_min;
 			last_min = e > last_min ? e : last_min;
 		}
+		/* An item's start or end counts where it falls on this day: one running on from (or into) another day
+		 * does not stretch the grid to midnight; it is listed in the first row it overlaps. */
 		size_t j;
 		json_t *it;
 		json_array_foreach(items[i], j, it)
 		{
 			int64_t s = num(it, "starts_at"), e = num(it, "ends_at");
-			int sm = s <= midnight ? 0 : (int)((s - midnight) / 60);
-			int em = e >= midnight + DAY_SEC ? 24 * 60 : (int)((e - midnight) / 60);
-			first_min = sm < first_min ? sm : first_min;
-			last_min = em > last_min ? em : last_min;
+			if (s >= midnight) {
+				int sm = (int)((s - midnight) / 60);
+				first_min = sm < first_min ? sm : first_min;
+				last_min = sm + WEEK_STEP_MIN > last_min ? sm + WEEK_STEP_MIN : last_min;
+			}
+			if (e <= midnight + DAY_SEC) {
+				int em = (int)((e - midnight) / 60);
+				last_min = em > last_min ? em : last_min;
+			}
 		}
 	}
 	if (!ok) {
@@ -466,7 +474,8 @@ void h_agenda_week(struct req *r)
 		hours_label(&days[i], hours, sizeof hours);
 		json_t *o = json_pack("{s:s,s:s,s:b,s:s}", "label", label, "date", date, "today", day == today_ymd(),
 				      "hours", hours);
-		json_t *note = day_note(r, &days[i]);
+		/* Weekends need no words: their grey column says it. */
+		json_t *note = days[i].day.state == SLOT_DAY_NO_PLAN ? NULL : day_note(r, &days[i]);
 		if (note)
 			json_object_set_new(o, "note", note);
 		json_array_append_new(head, o);
@@ -494,14 +503,15 @@ void h_agenda_week(struct req *r)
 			json_array_foreach(items[i], j, it)
 			{
 				int64_t s = num(it, "starts_at"), e = num(it, "ends_at");
-				if (!(s < ce && cs < e))
-					continue;
-				state = CELL_BUSY;
-				int64_t first_row = unix_from_ymd_min(day, first_min);
-				bool starts_here = (s >= cs && s < ce) || (t == first_min && s < first_row);
-				if (!starts_here)
-					continue;
-				json_array_append_new(listed, item_view(r, json_deep_copy(it), day));
+				if (s < ce && cs < e)
+					state = CELL_BUSY;
+				/* Listed in the row of its start on this day, clamped to the grid. */
+				int64_t from = s > unix_from_ymd_min(day, 0) ? s : unix_from_ymd_min(day, 0);
+				int64_t row = (from - unix_from_ymd_min(day, first_min)) / (WEEK_STEP_MIN * 60);
+				int64_t last_row = (last_min - first_min) / WEEK_STEP_MIN - 1;
+				row = row < 0 ? 0 : row > last_row ? last_row : row;
+				if (row == (t - first_min) / WEEK_STEP_MIN)
+					json_array_append_new(listed, item_view(r, json_deep_copy(it), day));
 			}
 			static const char *const classes[] = {"closed", "free", "break", "busy"};
 			char sr_key[40];
@@ -555,6 +565,9 @@ void h_agenda_mobile(struct req *r)
 			return;
 		}
 		json_object_set_new(d, "heading", json_string(i18n_get(r->lang, i ? "common.tomorrow" : "common.today")));
+		/* On the phone, "no working hours" is worth saying only when nothing is on. */
+		if (json_is_true(json_object_get(d, "no_plan")) && json_integer_value(json_object_get(d, "item_count")))
+			json_object_del(d, "note");
 		json_array_append_new(list, d);
 	}
 	page_render(r, 200, "agenda_mobile", "agenda.mobile.title",

@@ -16,10 +16,13 @@
 #include "web/notifications.h"
 /* The Mayor's programme (ajanda) */
 #include "web/agenda.h"
+/* Appointment requests (workflows 1 and 2A): the JSON API and the public tracking lookup */
+#include "api/appointments.h"
 
 #define PUBLIC ROLE_PUBLIC
 #define STAFF ROLES_STAFF
 #define OFFICE ROLES_OFFICE
+#define APPT_READ (ROLES_OFFICE | ROLE_MAYOR | ROLE_VIEWER)
 
 const struct route routes[] = {
 	/* System */
@@ -154,6 +157,17 @@ const struct route routes[] = {
 	 "api_engagement_update"},
 	{HTTP_DELETE, "/api/v1/engagements/{id}", h_api_engagement_cancel, AGENDA_WRITE | ROLE_INTEGRATION, 0,
 	 "api_engagement_cancel"},
+
+	/* Appointment requests (api/appointments.c): the JSON API; the tracking lookup is public (no personal data) */
+	{HTTP_GET, "/api/v1/appointment-requests", h_api_appointments, APPT_READ | ROLE_INTEGRATION, 0,
+	 "api_appointments"},
+	{HTTP_POST, "/api/v1/appointment-requests", h_api_appointment_create, OFFICE | ROLE_INTEGRATION, 0,
+	 "api_appointment_create"},
+	{HTTP_GET, "/api/v1/appointment-requests/{id}", h_api_appointment, APPT_READ | ROLE_INTEGRATION, 0,
+	 "api_appointment"},
+	{HTTP_POST, "/api/v1/appointment-requests/{id}/transitions", h_api_appointment_transition,
+	 OFFICE | ROLE_MAYOR, 0, "api_appointment_transition"},
+	{HTTP_GET, "/api/v1/track/{code}", h_api_track, PUBLIC, ROUTE_NO_SESSION, "api_track"},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -624,6 +624,16 @@ static void add_value(struct buf *out, const json_t *v, bool escape)
 
 static int render_ops(struct render *r, const struct template *t, size_t from, size_t to);
 
+static bool is_index(const char *seg)
+{
+	if (!*seg)
+		return false;
+	for (const char *p = seg; *p; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	return true;
+}
+
 static int render_pushed(struct render *r, const struct template *t, size_t section, const json_t *v)
 {
 	if (r->depth == TMPL_MAX_CONTEXTS)
@@ -653,7 +663,12 @@ static int render_ops(struct render *r, const struct template *t, size_t from, s
 			break;
 		case OP_SECTION:
 			v = lookup(r, op);
-			if (json_is_array(v)) {
+			if (op->nseg > 1 && is_index(op->seg[op->nseg - 1])) {
+				/* {{#items.0}}: "the list is not empty". The element is not pushed, so names inside
+				 * still resolve in the enclosing context rather than in the first element. */
+				if (truthy(v) && render_ops(r, t, i + 1, op->end) < 0)
+					return -1;
+			} else if (json_is_array(v)) {
 				for (size_t k = 0, n = json_array_size(v); k < n; k++)
 					if (render_pushed(r, t, i, json_array_get(v, k)) < 0)
 						return -1;

@@ -120,6 +120,9 @@ static void test_dotted_names(void **state)
 	assert_render("a|b|c|[][][]|zero", "{{xs.0.n}}|{{xs.1}}|{{xs.2.0}}|[{{xs.3}}][{{xs.01x}}][{{xs.-1}}]|{{o.0}}", list);
 	assert_render("some", "{{#xs.0}}some{{/xs.0}}{{^xs.0}}none{{/xs.0}}", list);
 	assert_render("none", "{{#xs.0}}some{{/xs.0}}{{^xs.0}}none{{/xs.0}}", "{\"xs\": []}");
+	/* an index section tests "not empty" without entering the element: names inside resolve outside it */
+	assert_render("[outer]", "{{#xs.0}}[{{n}}]{{/xs.0}}",
+		      "{\"n\": \"outer\", \"xs\": [{\"n\": \"first\"}, {\"m\": 1}]}");
 	assert_render("[]", "[{{xs.99999999999999999999999}}]", list);
 	/* once the first segment is found in an inner context, the outer ones are not consulted */
 	assert_render("[]", "{{#list}}[{{a.b}}]{{/list}}", "{\"a\": {\"b\": \"outer\"}, \"list\": [{\"a\": {}}]}");

@@ -1,0 +1,679 @@
+/* appointments.c: SQL and the transition effects of appointment requests (see appointments.h). */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "api/ical.h"
+#include "core/isotime.h"
+#include "core/phone.h"
+#include "core/validate.h"
+#include "core/workflow.h"
+#include "store/agenda.h"
+#include "store/appointments.h"
+#include "store/audit.h"
+#include "store/outbox.h"
+#include "store/parties.h"
+#include "util/buf.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+
+const char appt_code_alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+#define COLS                                                                                                      \
+	"id, tracking_code, kind, party_id, requester_name, contact_person, phone, email, attendees, subject, "   \
+	"channel, preferred, state, priority, decline_reason, deputy, agenda_item_id, starts_at, ends_at, "       \
+	"informed_via, notes, created_at, created_by, updated_at, updated_by"
+static const char SQL_GET[] = "SELECT " COLS " FROM appointment_requests WHERE id = ?";
+static const char SQL_TRACK[] = "SELECT kind, state, starts_at FROM appointment_requests WHERE tracking_code = ?";
+static const char SQL_INSERT[] =
+	"INSERT INTO appointment_requests (tracking_code, kind, party_id, requester_name, contact_person, phone, "
+	"email, attendees, subject, channel, preferred, state, created_at, created_by, updated_at, updated_by) "
+	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?) RETURNING id";
+static const char SQL_UPDATE[] =
+	"UPDATE appointment_requests SET state = ?, priority = ?, decline_reason = ?, deputy = ?, agenda_item_id = ?, "
+	"starts_at = ?, ends_at = ?, informed_via = ?, notes = ?, updated_at = ?, updated_by = ? "
+	"WHERE id = ? AND state = ?";
+static const char SQL_LIST[] = "SELECT " COLS " FROM appointment_requests WHERE (? = '' OR state = ?) "
+			       "AND (? = '' OR kind = ?) AND (? = 0 OR created_at >= ?) AND (? = 0 OR created_at < ?) "
+			       "AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?";
+
+void appt_new_code(char code[APPT_CODE_LEN + 1])
+{
+	if (sodium_init() < 0)
+		abort(); /* no randomness: nothing safe to do */
+	for (int i = 0; i < APPT_CODE_LEN; i++)
+		code[i] = appt_code_alphabet[randombytes_uniform(sizeof appt_code_alphabet - 1)];
+	code[APPT_CODE_LEN] = '\0';
+}
+
+bool appt_code_valid(const char *s)
+{
+	if (!s || strlen(s) != APPT_CODE_LEN)
+		return false;
+	for (const char *p = s; *p; p++) {
+		char c = *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
+		if (!strchr(appt_code_alphabet, c))
+			return false;
+	}
+	return true;
+}
+
+static int64_t opt_int(struct db_stmt *st, int col)
+{
+	return db_col_is_null(st, col) ? 0 : db_col_int(st, col);
+}
+
+static json_t *row(struct db_stmt *st)
+{
+	const struct wf_state *s = wf_state_by_name(&appointment_flow, db_col_text(st, 12));
+	char start[ISO_TIME_SIZE] = "", end[ISO_TIME_SIZE] = "";
+	int64_t starts_at = opt_int(st, 17), ends_at = opt_int(st, 18);
+	if (starts_at)
+		iso_time_format(starts_at, start);
+	if (ends_at)
+		iso_time_format(ends_at, end);
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(db_col_int(st, 0)));
+	json_object_set_new(o, "tracking_code", json_string(db_col_text(st, 1)));
+	json_object_set_new(o, "kind", json_string(db_col_text(st, 2)));
+	json_object_set_new(o, "party_id", json_integer(opt_int(st, 3)));
+	json_object_set_new(o, "requester_name", json_string(db_col_text(st, 4)));
+	json_object_set_new(o, "contact_person", json_string(db_col_text(st, 5)));
+	json_object_set_new(o, "phone", json_string(db_col_text(st, 6)));
+	json_object_set_new(o, "email", json_string(db_col_text(st, 7)));
+	json_object_set_new(o, "attendees", json_integer(db_col_int(st, 8)));
+	json_object_set_new(o, "subject", json_string(db_col_text(st, 9)));
+	json_object_set_new(o, "channel", json_string(db_col_text(st, 10)));
+	json_object_set_new(o, "preferred", json_string(db_col_text(st, 11)));
+	json_object_set_new(o, "state", json_string(db_col_text(st, 12)));
+	json_object_set_new(o, "chart_step", json_string(s ? s->chart_step : ""));
+	json_object_set_new(o, "priority", json_integer(db_col_int(st, 13)));
+	json_object_set_new(o, "decline_reason", json_string(db_col_text(st, 14)));
+	json_object_set_new(o, "deputy", json_string(db_col_text(st, 15)));
+	json_object_set_new(o, "agenda_item_id", json_integer(opt_int(st, 16)));
+	json_object_set_new(o, "starts_at", json_integer(starts_at));
+	json_object_set_new(o, "ends_at", json_integer(ends_at));
+	json_object_set_new(o, "start", json_string(start));
+	json_object_set_new(o, "end", json_string(end));
+	json_object_set_new(o, "informed_via", json_string(db_col_text(st, 19)));
+	json_object_set_new(o, "notes", json_string(db_col_text(st, 20)));
+	json_object_set_new(o, "created_at", json_integer(db_col_int(st, 21)));
+	json_object_set_new(o, "created_by", json_string(db_col_text(st, 22)));
+	json_object_set_new(o, "updated_at", json_integer(db_col_int(st, 23)));
+	json_object_set_new(o, "updated_by", json_string(db_col_text(st, 24)));
+	return o;
+}
+
+json_t *appt_get(struct db *db, int64_t id)
+{
+	struct db_stmt *st = db_prep(db, SQL_GET);
+	if (!st)
+		return NULL;
+	db_bind_int(st, 1, id);
+	json_t *o = db_step(st) == DB_ROW ? row(st) : NULL;
+	db_reset(st);
+	return o;
+}
+
+json_t *appt_track(struct db *db, const char *code)
+{
+	if (!appt_code_valid(code))
+		return NULL;
+	char upper[APPT_CODE_LEN + 1];
+	for (int i = 0; i <= APPT_CODE_LEN; i++)
+		upper[i] = code[i] >= 'a' && code[i] <= 'z' ? (char)(code[i] - 'a' + 'A') : code[i];
+	struct db_stmt *st = db_prep(db, SQL_TRACK);
+	if (!st)
+		return NULL;
+	db_bind_text(st, 1, upper);
+	json_t *o = NULL;
+	if (db_step(st) == DB_ROW) {
+		const char *state = db_col_text(st, 1);
+		const struct wf_state *s = wf_state_by_name(&appointment_flow, state);
+		char start[ISO_TIME_SIZE] = "";
+		int64_t starts_at = opt_int(st, 2);
+		bool shown = s && (s->id == APPT_SCHEDULED || s->id == APPT_INFORMED || s->id == APPT_HELD);
+		if (shown && starts_at)
+			iso_time_format(starts_at, start);
+		o = json_pack("{s:s,s:s,s:s,s:s,s:s}", "code", upper, "kind", db_col_text(st, 0), "state", state,
+			      "chart_step", s ? s->chart_step : "", "start", start);
+	}
+	db_reset(st);
+	return o;
+}
+
+json_t *appt_list(struct db *db, const struct appt_filter *f, const char *after, int limit)
+{
+	int64_t before_id = after && *after ? strtoll(after, NULL, 10) : 0;
+	const char *state = f && f->state ? f->state : "", *kind = f && f->kind ? f->kind : "";
+	json_t *items = json_array(), *out = json_object();
+	json_object_set_new(out, "next", json_null());
+	struct db_stmt *st = db_prep(db, SQL_LIST);
+	if (st) {
+		int i = 1;
+		db_bind_text(st, i++, state);
+		db_bind_text(st, i++, state);
+		db_bind_text(st, i++, kind);
+		db_bind_text(st, i++, kind);
+		db_bind_int(st, i++, f ? f->from : 0);
+		db_bind_int(st, i++, f ? f->from : 0);
+		db_bind_int(st, i++, f ? f->to : 0);
+		db_bind_int(st, i++, f ? f->to : 0);
+		db_bind_int(st, i++, before_id);
+		db_bind_int(st, i++, before_id);
+		db_bind_int(st, i++, limit + 1);
+		int n = 0;
+		int64_t last = 0;
+		while (db_step(st) == DB_ROW) {
+			if (n == limit) {
+				char cur[24];
+				snprintf(cur, sizeof cur, "%lld", (long long)last);
+				json_object_set_new(out, "next", json_string(cur));
+				db_reset(st);
+				break;
+			}
+			last = db_col_int(st, 0);
+			json_array_append_new(items, row(st));
+			n++;
+		}
+	}
+	json_object_set_new(out, "items", items);
+	return out;
+}
+
+/* ---- notifications ---- */
+
+/* Queues template_key to the request's e-mail and phone (each if present), the e-mail with attachment (may be
+ * NULL). Returns 0 or -1. */
+static int notify_requester(struct db *db, const char *actor, const json_t *req, const char *template_key,
+			    const json_t *args, enum lang lang, const struct buf *ics, const char *ics_type)
+{
+	const char *email = json_string_value(json_object_get(req, "email"));
+	const char *phone = json_string_value(json_object_get(req, "phone"));
+	int64_t id = json_integer_value(json_object_get(req, "id"));
+	int rc = 0;
+	if (email && *email) {
+		struct buf subject = BUF_INIT, body = BUF_INIT;
+		if (notify_render(lang, template_key, args, &subject, &body) != 0)
+			rc = -1;
+		struct notification n = {.channel = NOTIFY_EMAIL, .recipient = email, .subject = subject.data,
+					 .body = body.data, .record_type = "appointment", .record_id = id,
+					 .template_key = template_key, .lang = lang, .created_by = actor};
+		if (ics && ics->len) {
+			n.attachment_name = "randevu.ics";
+			n.attachment_type = ics_type;
+			n.attachment_body = ics->data;
+		}
+		if (rc == 0 && outbox_enqueue(db, &n) < 0)
+			rc = -1;
+		buf_free(&subject);
+		buf_free(&body);
+	}
+	if (rc == 0 && phone && *phone) {
+		struct buf text = BUF_INIT;
+		if (notify_render_sms(lang, template_key, args, &text) != 0)
+			rc = -1;
+		struct notification n = {.channel = NOTIFY_SMS, .recipient = phone, .body = text.data,
+					 .record_type = "appointment", .record_id = id, .template_key = template_key,
+					 .lang = lang, .created_by = actor};
+		if (rc == 0 && outbox_enqueue(db, &n) < 0)
+			rc = -1;
+		buf_free(&text);
+	}
+	return rc;
+}
+
+/* The placeholders of the message texts: {code}, {name}, {subject}, {reason}, {date}, {time}, {place}. */
+static json_t *message_args(const json_t *req, const char *place)
+{
+	json_t *args = json_pack("{s:O?,s:O?,s:O?,s:O?,s:s}", "code", json_object_get(req, "tracking_code"), "name",
+				 json_object_get(req, "requester_name"), "subject", json_object_get(req, "subject"),
+				 "reason", json_object_get(req, "decline_reason"), "place", place ? place : "");
+	int64_t t = json_integer_value(json_object_get(req, "starts_at"));
+	if (t) {
+		char iso[ISO_TIME_SIZE];
+		iso_time_format(t, iso); /* "2026-12-02T10:30:00+03:00" */
+		char date[11], hm[6];
+		snprintf(date, sizeof date, "%.2s.%.2s.%.4s", iso + 8, iso + 5, iso);
+		snprintf(hm, sizeof hm, "%.5s", iso + 11);
+		json_object_set_new(args, "date", json_string(date));
+		json_object_set_new(args, "time", json_string(hm));
+	}
+	return args;
+}
+
+/* ---- create ---- */
+
+static const char *str_field(const json_t *values, const char *name)
+{
+	const char *s = json_string_value(json_object_get(values, name));
+	return s ? s : "";
+}
+
+static bool one_of(const char *s, const char *const *names)
+{
+	for (; *names; names++)
+		if (strcmp(s, *names) == 0)
+			return true;
+	return false;
+}
+
+static const char *const kinds[] = {"institution", "citizen", NULL};
+static const char *const channels[] = {"front_desk", "phone", "email", "letter", "web", "api", "walk_in", NULL};
+
+static enum appt_result db_result(int rc)
+{
+	return rc == DB_BUSY ? APPT_BUSY : APPT_ERROR;
+}
+
+int64_t appt_create(struct db *db, const char *actor, const json_t *values, enum lang lang, const char **field)
+{
+	const char *dummy;
+	if (!field)
+		field = &dummy;
+	*field = NULL;
+	const char *kind = str_field(values, "kind"), *channel = str_field(values, "channel");
+	const char *subject = str_field(values, "subject");
+	json_t *jparty = json_object_get(values, "party_id");
+	int64_t party_id = json_is_integer(jparty) ? json_integer_value(jparty) : 0;
+	json_t *jatt = json_object_get(values, "attendees");
+	int64_t attendees = jatt && !json_is_null(jatt) ? (json_is_integer(jatt) ? json_integer_value(jatt) : -1) : 1;
+	if (!one_of(kind, kinds)) {
+		*field = "kind";
+		return APPT_INVALID;
+	}
+	if (!one_of(channel, channels)) {
+		*field = "channel";
+		return APPT_INVALID;
+	}
+	if (!*subject) {
+		*field = "subject";
+		return APPT_INVALID;
+	}
+	if (attendees < 1 || attendees > 500) {
+		*field = "attendees";
+		return APPT_INVALID;
+	}
+	if (jparty && !json_is_null(jparty) && (!json_is_integer(jparty) || party_id <= 0)) {
+		*field = "party_id";
+		return APPT_INVALID;
+	}
+	int rc = db_begin_write(db);
+	if (rc != 0)
+		return db_result(rc);
+	int64_t result = APPT_ERROR;
+	json_t *party = NULL, *after = NULL;
+	char *name = NULL, *phone_in = NULL, *email = NULL;
+	if (party_id) {
+		party = party_get(db, party_id, false);
+		if (!party || strcmp(str_field(party, "kind"), kind) != 0) {
+			*field = "party_id";
+			result = APPT_INVALID;
+			goto out;
+		}
+	}
+	/* A party's name, phone and e-mail fill what the request leaves empty. */
+	name = xstrdup(*str_field(values, "requester_name") ? str_field(values, "requester_name")
+							     : str_field(party, "name"));
+	phone_in = xstrdup(*str_field(values, "phone") ? str_field(values, "phone") : str_field(party, "phone"));
+	email = xstrdup(*str_field(values, "email") ? str_field(values, "email") : str_field(party, "email"));
+	char phone[PHONE_E164_SIZE] = "";
+	if (!*name) {
+		*field = "requester_name";
+		result = APPT_INVALID;
+		goto out;
+	}
+	if (*phone_in && phone_normalize(phone_in, phone) != 0) {
+		*field = "phone";
+		result = APPT_INVALID;
+		goto out;
+	}
+	if (*email && !email_valid(email)) {
+		*field = "email";
+		result = APPT_INVALID;
+		goto out;
+	}
+	int64_t now = (int64_t)time(NULL), id = 0;
+	char code[APPT_CODE_LEN + 1];
+	/* 32^8 codes: a clash is rare, but a failed INSERT would abort a PostgreSQL transaction, so look first
+	 * (writers are serialised: nobody takes the code in between). */
+	static const char SQL_CODE_USED[] = "SELECT COUNT(*) FROM appointment_requests WHERE tracking_code = ?";
+	for (int tries = 0;; tries++) {
+		appt_new_code(code);
+		struct db_stmt *cst = db_prep(db, SQL_CODE_USED);
+		if (!cst)
+			goto out;
+		db_bind_text(cst, 1, code);
+		if (db_step(cst) != DB_ROW)
+			goto out;
+		int64_t used = db_col_int(cst, 0);
+		db_reset(cst);
+		if (!used)
+			break;
+		if (tries > 10)
+			goto out;
+	}
+	struct db_stmt *st = db_prep(db, SQL_INSERT);
+	if (!st)
+		goto out;
+	int i = 1;
+	db_bind_text(st, i++, code);
+	db_bind_text(st, i++, kind);
+	db_bind_id_or_null(st, i++, party_id);
+	db_bind_text(st, i++, name);
+	db_bind_text(st, i++, str_field(values, "contact_person"));
+	db_bind_text(st, i++, phone);
+	db_bind_text(st, i++, email);
+	db_bind_int(st, i++, attendees);
+	db_bind_text(st, i++, subject);
+	db_bind_text(st, i++, channel);
+	db_bind_text(st, i++, str_field(values, "preferred"));
+	db_bind_int(st, i++, now);
+	db_bind_text(st, i++, actor);
+	db_bind_int(st, i++, now);
+	db_bind_text(st, i++, actor);
+	rc = db_step(st);
+	if (rc != DB_ROW) {
+		result = rc == DB_CONSTRAINT ? APPT_INVALID : db_result(rc);
+		goto out;
+	}
+	id = db_col_int(st, 0);
+	db_reset(st);
+	after = appt_get(db, id);
+	if (!after || audit_append(db, actor, "appointment.create", "appointment", id, NULL, after) != 0)
+		goto out;
+	json_t *args = message_args(after, NULL);
+	int nrc = notify_requester(db, actor, after, "appointment_received", args, lang, NULL, NULL);
+	json_decref(args);
+	if (nrc != 0)
+		goto out;
+	rc = db_commit(db);
+	if (rc != 0) {
+		result = db_result(rc);
+		goto done;
+	}
+	result = id;
+	goto done;
+out:
+	db_rollback(db);
+done:
+	json_decref(party);
+	json_decref(after);
+	free(name);
+	free(phone_in);
+	free(email);
+	return result;
+}
+
+/* ---- transitions ---- */
+
+static bool field_present(const char *name, void *ctx)
+{
+	const json_t *v = json_object_get((const json_t *)ctx, name);
+	if (!v || json_is_null(v))
+		return false;
+	if (json_is_string(v))
+		return json_string_length(v) > 0;
+	return true;
+}
+
+/* starts_at as unix seconds or ISO text; 0 when bad. */
+static int64_t time_field(const json_t *v)
+{
+	int64_t t = 0;
+	if (json_is_integer(v))
+		t = json_integer_value(v);
+	else if (json_is_string(v) && iso_time_parse(json_string_value(v), &t) != 0)
+		t = 0;
+	return t > 0 ? t : 0;
+}
+
+/* The working copy of a request's mutable columns. */
+struct appt_row {
+	int state;
+	int64_t priority, agenda_item_id, starts_at, ends_at;
+	const char *decline_reason, *deputy, *informed_via, *notes;
+};
+
+/* Books or moves the agenda item of req for schedule/reschedule. Returns APPT_OK or an error. */
+static int book_time(struct db *db, const char *actor, const json_t *req, const json_t *fields, struct appt_row *r,
+		     const char **error_key, const char **field, json_t **conflicts)
+{
+	int64_t starts_at = time_field(json_object_get(fields, "starts_at"));
+	if (!starts_at) {
+		*field = "starts_at";
+		*error_key = "error.invalid";
+		return APPT_INVALID;
+	}
+	bool citizen = strcmp(str_field(req, "kind"), "citizen") == 0;
+	json_t *jd = json_object_get(fields, "duration_min");
+	int64_t duration = 0;
+	if (jd && !json_is_null(jd)) {
+		duration = json_is_integer(jd) ? json_integer_value(jd) : -1;
+		if (duration < 5 || duration > 600) {
+			*field = "duration_min";
+			*error_key = "error.invalid";
+			return APPT_INVALID;
+		}
+	} else {
+		struct agenda_settings s;
+		agenda_settings_load(db, &s);
+		duration = citizen ? s.duration_citizen_min : s.duration_institution_min;
+	}
+	bool allow = json_is_true(json_object_get(fields, "allow_conflict"));
+	int64_t ends_at = starts_at + duration * 60;
+	json_t *found = NULL;
+	int64_t rc;
+	if (r->agenda_item_id) {
+		rc = agenda_reschedule(db, actor, r->agenda_item_id, starts_at, ends_at, allow, &found);
+	} else {
+		char *title = xasprintf("%s: %s", str_field(req, "requester_name"), str_field(req, "subject"));
+		struct agenda_item item = {
+			.kind = AGENDA_APPOINTMENT,
+			.category = citizen ? AGENDA_CAT_CITIZEN : AGENDA_CAT_INSTITUTION,
+			.title = title,
+			.location = str_field(fields, "location"),
+			.starts_at = starts_at,
+			.ends_at = ends_at,
+			.source_type = "appointment_request",
+			.source_id = json_integer_value(json_object_get(req, "id")),
+		};
+		rc = agenda_book(db, actor, &item, allow, &found);
+		free(title);
+		if (rc > 0)
+			r->agenda_item_id = rc;
+	}
+	if (rc == AGENDA_CONFLICT) {
+		*error_key = "error.appt_conflict";
+		if (conflicts)
+			*conflicts = found;
+		else
+			json_decref(found);
+		return APPT_CONFLICT;
+	}
+	json_decref(found);
+	if (rc == AGENDA_INVALID) {
+		*field = "starts_at";
+		*error_key = "error.invalid";
+		return APPT_INVALID;
+	}
+	if (rc < 0)
+		return rc == DB_BUSY ? APPT_BUSY : APPT_ERROR;
+	r->starts_at = starts_at;
+	r->ends_at = ends_at;
+	return APPT_OK;
+}
+
+/* The .ics invitation of the request's agenda item, appended to out. Returns 0 or -1. */
+static int invitation(struct db *db, const json_t *req, enum lang lang, int64_t item_id, struct buf *out)
+{
+	json_t *o = agenda_item_get(db, item_id);
+	struct agenda_item item;
+	int rc = -1;
+	if (o && agenda_item_from_json(o, &item) == 0) {
+		struct ical_invitation inv = {.organizer_name = "Özel Kalem Müdürlüğü",
+					      .attendee_name = str_field(req, "requester_name"),
+					      .attendee_email = str_field(req, "email"),
+					      .lang = lang,
+					      .now = (int64_t)time(NULL)};
+		rc = ical_event_for_item(out, &item, &inv);
+	}
+	json_decref(o);
+	return rc;
+}
+
+int appt_transition(struct db *db, const char *actor, unsigned actor_role, int64_t id, const char *action,
+		    const json_t *fields, enum lang lang, const char **error_key, const char **field,
+		    json_t **conflicts)
+{
+	const char *dk, *df;
+	if (!error_key)
+		error_key = &dk;
+	if (!field)
+		field = &df;
+	*error_key = NULL;
+	*field = NULL;
+	if (conflicts)
+		*conflicts = NULL;
+	int rc = db_begin_write(db);
+	if (rc != 0)
+		return db_result(rc);
+	int result = APPT_ERROR;
+	json_t *before = appt_get(db, id), *after = NULL, *args = NULL, *item = NULL;
+	struct buf ics = BUF_INIT;
+	if (!before) {
+		*error_key = "error.not_found";
+		result = APPT_NOT_FOUND;
+		goto out;
+	}
+	const struct wf_state *from = wf_state_by_name(&appointment_flow, str_field(before, "state"));
+	const struct wf_transition *t = from ? wf_find(&appointment_flow, from->id, action, actor_role, error_key)
+					     : NULL;
+	if (!t) {
+		result = *error_key && strcmp(*error_key, WF_ERR_FORBIDDEN) == 0 ? APPT_FORBIDDEN : APPT_STATE;
+		goto out;
+	}
+	*field = wf_missing_field(t, field_present, (void *)fields);
+	if (*field) {
+		*error_key = "error.required";
+		result = APPT_INVALID;
+		goto out;
+	}
+	struct appt_row r = {
+		.state = t->to,
+		.priority = json_integer_value(json_object_get(before, "priority")),
+		.agenda_item_id = json_integer_value(json_object_get(before, "agenda_item_id")),
+		.starts_at = json_integer_value(json_object_get(before, "starts_at")),
+		.ends_at = json_integer_value(json_object_get(before, "ends_at")),
+		.decline_reason = str_field(before, "decline_reason"),
+		.deputy = str_field(before, "deputy"),
+		.informed_via = str_field(before, "informed_via"),
+		.notes = str_field(before, "notes"),
+	};
+	const char *act = t->action;
+	bool send = t->notify_template != NULL;
+	if (strcmp(act, "accept") == 0) {
+		json_t *p = json_object_get(fields, "priority");
+		r.priority = json_is_integer(p) ? json_integer_value(p) : 0;
+		if (r.priority < 1 || r.priority > 3) {
+			*field = "priority";
+			*error_key = "error.invalid";
+			result = APPT_INVALID;
+			goto out;
+		}
+	} else if (strcmp(act, "decline") == 0) {
+		r.decline_reason = str_field(fields, "reason");
+	} else if (strcmp(act, "delegate") == 0) {
+		r.deputy = str_field(fields, "deputy");
+	} else if (strcmp(act, "schedule") == 0 || strcmp(act, "reschedule") == 0) {
+		result = book_time(db, actor, before, fields, &r, error_key, field, conflicts);
+		if (result != APPT_OK)
+			goto out;
+		result = APPT_ERROR;
+	} else if (strcmp(act, "inform") == 0) {
+		const char *via = *str_field(fields, "via") ? str_field(fields, "via") : "notification";
+		if (strcmp(via, "notification") != 0 && strcmp(via, "phone") != 0) {
+			*field = "via";
+			*error_key = "error.invalid";
+			result = APPT_INVALID;
+			goto out;
+		}
+		r.informed_via = via;
+		send = strcmp(via, "notification") == 0;
+	} else if (strcmp(act, "held") == 0 || strcmp(act, "no_show") == 0 || strcmp(act, "cancel") == 0) {
+		if (strcmp(act, "held") == 0 && *str_field(fields, "notes"))
+			r.notes = str_field(fields, "notes");
+		if (r.agenda_item_id) {
+			enum agenda_status s = strcmp(act, "held") == 0      ? AGENDA_HELD
+					       : strcmp(act, "no_show") == 0 ? AGENDA_NO_SHOW
+									     : AGENDA_CANCELLED;
+			int arc = agenda_set_status(db, actor, r.agenda_item_id, s);
+			if (arc != 0) {
+				result = arc == DB_BUSY ? APPT_BUSY : APPT_ERROR;
+				goto out;
+			}
+		}
+	}
+	struct db_stmt *st = db_prep(db, SQL_UPDATE);
+	if (!st)
+		goto out;
+	int i = 1;
+	db_bind_text(st, i++, appointment_flow.states[r.state].name);
+	db_bind_int(st, i++, r.priority);
+	db_bind_text(st, i++, r.decline_reason);
+	db_bind_text(st, i++, r.deputy);
+	db_bind_id_or_null(st, i++, r.agenda_item_id);
+	db_bind_id_or_null(st, i++, r.starts_at);
+	db_bind_id_or_null(st, i++, r.ends_at);
+	db_bind_text(st, i++, r.informed_via);
+	db_bind_text(st, i++, r.notes);
+	db_bind_int(st, i++, (int64_t)time(NULL));
+	db_bind_text(st, i++, actor);
+	db_bind_int(st, i++, id);
+	db_bind_text(st, i++, from->name);
+	rc = db_step(st);
+	if (rc != DB_OK || db_changes(st) != 1) {
+		result = rc == DB_OK ? APPT_STATE : rc == DB_CONSTRAINT ? APPT_INVALID : db_result(rc);
+		goto out;
+	}
+	after = appt_get(db, id);
+	char audit_action[64];
+	snprintf(audit_action, sizeof audit_action, "appointment.%s", act);
+	if (!after || audit_append(db, actor, audit_action, "appointment", id, before, after) != 0)
+		goto out;
+	if (send) {
+		const char *place = "";
+		const char *ics_type = NULL;
+		if (r.agenda_item_id) {
+			item = agenda_item_get(db, r.agenda_item_id);
+			place = str_field(item, "location");
+		}
+		args = message_args(after, place);
+		if (strcmp(t->notify_template, "appointment_scheduled") == 0 && r.agenda_item_id &&
+		    *str_field(after, "email")) {
+			if (invitation(db, after, lang, r.agenda_item_id, &ics) != 0)
+				log_warn("appointment %lld: no .ics invitation", (long long)id);
+			ics_type = "text/calendar; charset=UTF-8; method=REQUEST";
+		} else if (strcmp(t->notify_template, "appointment_cancelled") == 0 && r.agenda_item_id &&
+			   *str_field(after, "email")) {
+			if (invitation(db, after, lang, r.agenda_item_id, &ics) != 0)
+				log_warn("appointment %lld: no .ics cancellation", (long long)id);
+			ics_type = "text/calendar; charset=UTF-8; method=CANCEL";
+		}
+		if (notify_requester(db, actor, after, t->notify_template, args, lang, &ics, ics_type) != 0)
+			goto out;
+	}
+	rc = db_commit(db);
+	result = rc == 0 ? APPT_OK : db_result(rc);
+	goto done;
+out:
+	db_rollback(db);
+done:
+	json_decref(before);
+	json_decref(after);
+	json_decref(args);
+	json_decref(item);
+	buf_free(&ics);
+	return result;
+}
