@@ -274,8 +274,9 @@ int cli_demo(struct cli *cli, int argc, char **argv)
 		printf("kalem demo: the demo data are already loaded; nothing changed.\n");
 		return CLI_OK;
 	}
-	printf("kalem demo: loaded %d directorates, %d neighbourhoods, %d users, %d citizens, %d institutions.\n",
-	       s.directorates, s.neighbourhoods, s.users, s.citizens, s.institutions);
+	printf("kalem demo: loaded %d directorates, %d neighbourhoods, %d users, %d citizens, %d institutions, "
+	       "%d engagements.\n",
+	       s.directorates, s.neighbourhoods, s.users, s.citizens, s.institutions, s.engagements);
 	if (s.users > 0) {
 		printf("Demo users (yonetici, mudur, sekreter1, sekreter2, baskan, fen.personel, zabita.personel, "
 		       "izleyici) share the password: %s\n",

@@ -6,6 +6,7 @@
  * does not assign, and e-mail addresses use the reserved example domains.
  */
 #include <errno.h>
+#include <time.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,9 @@
 #include "core/password.h"
 #include "core/tckn.h"
 #include "core/token.h"
+#include "core/bizcal.h"
 #include "store/accounts.h"
+#include "store/agenda.h"
 #include "store/demo.h"
 #include "store/directorates.h"
 #include "store/neighbourhoods.h"
@@ -473,6 +476,60 @@ static int load_institutions(struct loader *ld)
 }
 
 /* Writes the created users and their password to var_dir/demo-users.txt, readable by the owner only. */
+/* A fortnight of the Mayor's programme from today, so a newcomer's agenda is not empty: only when the agenda has
+ * no items at all (idempotent). Times are relative to the day the demo is loaded. */
+static const char SQL_AGENDA_COUNT[] = "SELECT COUNT(*) FROM agenda_items";
+
+static const struct demo_engagement {
+	int weekday; /* 0 = Monday; -1 = every working day */
+	int start_min, minutes;
+	enum agenda_category category;
+	bool is_public;
+	const char *title, *location;
+} demo_engagements[] = {
+	{-1, 8 * 60 + 45, 30, AGENDA_CAT_MEETING, false, "Makam toplantısı: günün programı", "Başkanlık Makamı"},
+	{0, 10 * 60, 90, AGENDA_CAT_MEETING, false, "Müdürler koordinasyon toplantısı", "Toplantı Salonu"},
+	{1, 14 * 60, 180, AGENDA_CAT_COUNCIL, true, "Belediye Meclisi olağan toplantısı", "Meclis Salonu"},
+	{2, 10 * 60 + 30, 90, AGENDA_CAT_SITE_VISIT, true, "Yaka Mahallesi park alanı yerinde inceleme", "Yaka Mahallesi"},
+	{3, 15 * 60, 60, AGENDA_CAT_CEREMONY, true, "Kütüphane açılış töreni", "Hatunsaray Kültür Merkezi"},
+	{4, 14 * 60, 210, AGENDA_CAT_TRAVEL, false, "Konya Valiliği ziyareti", "Konya Valiliği"},
+};
+
+static int load_engagements(struct loader *ld)
+{
+	if (db_query_int(ld->db, SQL_AGENDA_COUNT, 1) != 0)
+		return 0;
+	int today = ymd_from_unix((int64_t)time(NULL));
+	for (int d = 0; d < 14; d++) {
+		int ymd = ymd_add_days(today, d), wd = ymd_weekday(ymd);
+		if (wd >= 5)
+			continue;
+		for (size_t i = 0; i < sizeof demo_engagements / sizeof demo_engagements[0]; i++) {
+			const struct demo_engagement *e = &demo_engagements[i];
+			if (e->weekday != -1 && e->weekday != wd)
+				continue;
+			struct agenda_item item = {
+				.kind = AGENDA_ENGAGEMENT,
+				.category = e->category,
+				.title = e->title,
+				.location = e->location,
+				.notes = "",
+				.starts_at = unix_from_ymd_min(ymd, e->start_min),
+				.ends_at = unix_from_ymd_min(ymd, e->start_min + e->minutes),
+				.is_public = e->is_public,
+				.source_type = "",
+			};
+			json_t *conflicts = NULL;
+			int64_t id = agenda_book(ld->db, "demo", &item, true, &conflicts);
+			json_decref(conflicts);
+			if (id <= 0)
+				return error("demo: cannot book '%s'", e->title);
+			ld->sum->engagements++;
+		}
+	}
+	return 0;
+}
+
 static int write_users_file(const char *var_dir, char hashes[N_USERS][PASSWORD_HASH_BYTES], const char *password,
 			    struct demo_summary *sum)
 {
@@ -533,7 +590,7 @@ int demo_load_with(struct db *db, const char *var_dir, struct demo_summary *summ
 	if (db_begin_write(db) != 0)
 		return -1;
 	if (load_directorates(&ld) != 0 || load_neighbourhoods(&ld) != 0 || load_users(&ld, hashes) != 0 ||
-	    load_citizens(&ld) != 0 || load_institutions(&ld) != 0) {
+	    load_citizens(&ld) != 0 || load_institutions(&ld) != 0 || load_engagements(&ld) != 0) {
 		db_rollback(db);
 		memset(sum, 0, sizeof *sum);
 		return -1;
@@ -547,7 +604,8 @@ int demo_load_with(struct db *db, const char *var_dir, struct demo_summary *summ
 		if (var_dir)
 			write_users_file(var_dir, hashes, token, sum);
 	}
-	return sum->directorates + sum->neighbourhoods + sum->users + sum->citizens + sum->institutions;
+	return sum->directorates + sum->neighbourhoods + sum->users + sum->citizens + sum->institutions +
+	       sum->engagements;
 }
 
 int demo_load(struct db *db, const char *var_dir)

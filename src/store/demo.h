@@ -18,7 +18,7 @@
 
 struct demo_summary {
 	/* Records created by this run (0 everywhere: everything was already there). */
-	int directorates, neighbourhoods, users, citizens, institutions;
+	int directorates, neighbourhoods, users, citizens, institutions, engagements;
 	/* The demo users' shared password when this run created users, else "". */
 	char password[32];
 	/* The file the users and password were written to (mode 0600), or "" when none was written. */

@@ -176,6 +176,19 @@ static json_t *item_view(struct req *r, json_t *it, int ymd)
 	return it;
 }
 
+json_t *agenda_today_items(struct req *r)
+{
+	int ymd = ymd_from_unix((int64_t)time(NULL));
+	json_t *items = agenda_list(r->db, unix_from_ymd_min(ymd, 0), unix_from_ymd_min(ymd_add_days(ymd, 1), 0), false);
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		item_view(r, it, ymd);
+	}
+	return items;
+}
+
 json_t *agenda_conflicts_view(struct req *r, const json_t *conflicts)
 {
 	json_t *out = json_array();

@@ -49,5 +49,7 @@ json_t *agenda_conflicts_view(struct req *r, const json_t *conflicts);
 /* For the appointment pages and the JSON API: masks a private item's title, location and notes in place when r's
  * actor may not see them (see AGENDA_PRIVATE_READ); returns item. */
 json_t *agenda_item_mask(struct req *r, json_t *item);
+/* Today's items (not cancelled) as the pages show them, masked for the actor: for the home page. */
+json_t *agenda_today_items(struct req *r);
 
 #endif

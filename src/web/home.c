@@ -1,6 +1,7 @@
 /* home.c: the home page, by role: what needs doing and where things are.
  * (No count of the people register: COUNT(*) over a million rows would cost tens of milliseconds.) */
 #include "store/db.h"
+#include "web/agenda.h"
 #include "web/handlers.h"
 #include "web/page.h"
 #include "web/parties.h"
@@ -20,5 +21,12 @@ void h_home(struct req *r)
 	}
 	/* the register's tile only for those who may open it (directorate staff may not) */
 	json_object_set_new(ctx, "can_read_parties", json_boolean((r->actor.role & PARTIES_READ) != 0));
+	/* Today's programme for those who read the agenda. */
+	if (r->actor.role & AGENDA_READ) {
+		json_t *today = agenda_today_items(r);
+		json_object_set_new(ctx, "has_today", json_boolean(json_array_size(today) > 0));
+		json_object_set_new(ctx, "today", today);
+		json_object_set_new(ctx, "show_today", json_true());
+	}
 	page_render(r, 200, "home", "home.title", ctx);
 }
