@@ -16,6 +16,7 @@ struct nav_item {
 static const struct nav_item nav_items[] = {
 	{"/", "nav.home", ROLES_STAFF},
 	{"/agenda", "nav.agenda", ROLES_OFFICE | ROLE_MAYOR | ROLE_VIEWER},
+	{"/appointments", "nav.appointments", ROLES_OFFICE | ROLE_MAYOR | ROLE_VIEWER},
 	{"/parties", "nav.parties", ROLES_OFFICE | ROLE_MAYOR | ROLE_VIEWER},
 	{"/directorates", "nav.directorates", ROLES_STAFF},
 	{"/neighbourhoods", "nav.neighbourhoods", ROLES_STAFF},

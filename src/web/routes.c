@@ -18,6 +18,7 @@
 #include "web/agenda.h"
 /* Appointment requests (workflows 1 and 2A): the JSON API and the public tracking lookup */
 #include "api/appointments.h"
+#include "web/appointments.h"
 
 #define PUBLIC ROLE_PUBLIC
 #define STAFF ROLES_STAFF
@@ -158,7 +159,8 @@ const struct route routes[] = {
 	{HTTP_DELETE, "/api/v1/engagements/{id}", h_api_engagement_cancel, AGENDA_WRITE | ROLE_INTEGRATION, 0,
 	 "api_engagement_cancel"},
 
-	/* Appointment requests (api/appointments.c): the JSON API; the tracking lookup is public (no personal data) */
+	/* Appointment requests (api/appointments.c, web/appointments.c): the JSON API and the pages; the tracking
+	 * lookup is public (no personal data) */
 	{HTTP_GET, "/api/v1/appointment-requests", h_api_appointments, APPT_READ | ROLE_INTEGRATION, 0,
 	 "api_appointments"},
 	{HTTP_POST, "/api/v1/appointment-requests", h_api_appointment_create, OFFICE | ROLE_INTEGRATION, 0,
@@ -168,6 +170,13 @@ const struct route routes[] = {
 	{HTTP_POST, "/api/v1/appointment-requests/{id}/transitions", h_api_appointment_transition,
 	 OFFICE | ROLE_MAYOR, 0, "api_appointment_transition"},
 	{HTTP_GET, "/api/v1/track/{code}", h_api_track, PUBLIC, ROUTE_NO_SESSION, "api_track"},
+	{HTTP_GET, "/track", h_track_page, PUBLIC, 0, "track"},
+	{HTTP_GET, "/appointments", h_appointments, APPT_READ, 0, "appointments"},
+	{HTTP_GET, "/appointments/new", h_appointment_new, OFFICE, 0, "appointment_new"},
+	{HTTP_POST, "/appointments", h_appointment_create, OFFICE, 0, "appointment_create"},
+	{HTTP_GET, "/appointments/{id}", h_appointment, APPT_READ, 0, "appointment"},
+	{HTTP_POST, "/appointments/{id}/transitions", h_appointment_transition_form, OFFICE | ROLE_MAYOR, 0,
+	 "appointment_transition"},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -442,8 +442,13 @@ static void test_conflict_and_reschedule(void **state)
 	json_t *it = agenda_item_get(db, item);
 	assert_int_equal(json_integer_value(json_object_get(it, "starts_at")), at(TUE, 15, 0));
 	json_decref(it);
-	/* Cancelling frees the time. */
+	/* Cancelling frees the time; an informed requester is told. */
+	assert_int_equal(act(db, WF_ROLE_SECRETARIAT, b, "inform", NULL, &ek, &f), APPT_OK);
+	assert_int_equal(notes_of(db, b, "appointment_scheduled", "sms", NULL), 1);
+	assert_int_equal(act(db, WF_ROLE_SECRETARIAT, b, "cancel", NULL, &ek, &f), APPT_OK);
+	assert_int_equal(notes_of(db, b, "appointment_cancelled", "sms", NULL), 1);
 	assert_int_equal(act(db, WF_ROLE_SECRETARIAT, a, "cancel", NULL, &ek, &f), APPT_OK);
+	assert_int_equal(notes_of(db, a, "appointment_cancelled", "email", NULL), 0); /* not informed since */
 	it = agenda_item_get(db, item);
 	assert_string_equal(json_string_value(json_object_get(it, "status")), "cancelled");
 	json_decref(it);
