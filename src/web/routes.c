@@ -19,6 +19,8 @@
 /* Appointment requests (workflows 1 and 2A): the JSON API and the public tracking lookup */
 #include "api/appointments.h"
 #include "web/appointments.h"
+/* The citizens' public appointment-request form (web/public_form.c) */
+#include "web/public_form.h"
 
 #define PUBLIC ROLE_PUBLIC
 #define STAFF ROLES_STAFF
@@ -171,6 +173,9 @@ const struct route routes[] = {
 	 OFFICE | ROLE_MAYOR, 0, "api_appointment_transition"},
 	{HTTP_GET, "/api/v1/track/{code}", h_api_track, PUBLIC, ROUTE_NO_SESSION, "api_track"},
 	{HTTP_GET, "/track", h_track_page, PUBLIC, 0, "track"},
+	/* The public appointment-request form (web/public_form.c): no account; form token, honeypot, throttling */
+	{HTTP_GET, "/randevu-talebi", h_public_request_form, PUBLIC, 0, "public_request_form"},
+	{HTTP_POST, "/randevu-talebi", h_public_request_create, PUBLIC, 0, "public_request_create"},
 	{HTTP_GET, "/appointments", h_appointments, APPT_READ, 0, "appointments"},
 	{HTTP_GET, "/appointments/new", h_appointment_new, OFFICE, 0, "appointment_new"},
 	{HTTP_POST, "/appointments", h_appointment_create, OFFICE, 0, "appointment_create"},
