@@ -23,7 +23,7 @@ run: deps build
 	@$(BUILD)/kalem serve
 
 pg-start:
-	@scripts/pg-test-server.sh start $(PG_DIR) $(PG_PORT) >/dev/null
+	@for i in 1 2 3; do scripts/pg-test-server.sh start $(PG_DIR) $(PG_PORT) >/dev/null && exit 0; sleep 3; done; exit 1
 
 pg-stop:
 	@scripts/pg-test-server.sh stop $(PG_DIR) >/dev/null 2>&1 || true
