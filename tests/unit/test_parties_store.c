@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "store/audit.h"
 #include "store/db.h"
+#include "db_fixture.h"
 #include "store/parties.h"
 #include "util/turkish.h"
 #include "util/xalloc.h"
@@ -20,95 +21,38 @@
 #define TCKN_MASKED "100******46"
 #define TCKN2 "12345678950"
 
-struct backend {
-	enum db_kind kind;
-	char dir[64];
-	char url[512];
-	struct db *db;
-};
+static struct db_fixture sqlite_be = {.kind = DB_SQLITE, .name = PG_SCHEMA};
+static struct db_fixture pg_be = {.kind = DB_POSTGRES, .name = PG_SCHEMA};
 
-static struct backend sqlite_be = {.kind = DB_SQLITE};
-static struct backend pg_be = {.kind = DB_POSTGRES};
-
-/* ---- fixtures: a fresh, migrated database per case ---- */
+/* ---- fixtures: a fresh, migrated database per case (tests/unit/support/db_fixture.h) ---- */
 
 static int sqlite_setup(void **state)
 {
-	snprintf(sqlite_be.dir, sizeof sqlite_be.dir, "/tmp/kalem-test-parties-XXXXXX");
-	if (!mkdtemp(sqlite_be.dir))
-		return -1;
-	snprintf(sqlite_be.url, sizeof sqlite_be.url, "sqlite:%s/kalem.db", sqlite_be.dir);
-	sqlite_be.db = db_open(sqlite_be.url);
-	if (!sqlite_be.db || db_migrate(sqlite_be.db) < 0)
-		return -1;
 	*state = &sqlite_be;
-	return 0;
+	return db_fixture_setup(&sqlite_be);
 }
 
 static int sqlite_teardown(void **state)
 {
-	/* a failed assertion may leave a write transaction (and the process-wide writer lock) open */
-	if (sqlite_be.db && db_in_transaction(sqlite_be.db))
-		db_rollback(sqlite_be.db);
-	db_close(sqlite_be.db);
-	sqlite_be.db = NULL;
-	static const char *const suffixes[] = {"", "-wal", "-shm"};
-	for (size_t i = 0; i < 3; i++) {
-		char path[128];
-		snprintf(path, sizeof path, "%s/kalem.db%s", sqlite_be.dir, suffixes[i]);
-		unlink(path);
-	}
-	rmdir(sqlite_be.dir);
+	db_fixture_teardown(*state);
 	return 0;
 }
 
 static int pg_setup(void **state)
 {
 	*state = &pg_be;
-	const char *base = getenv("KALEM_TEST_PG_URL");
-	pg_be.db = NULL;
-	if (!base || !*base)
-		return 0;
-	struct db *admin = db_open(base);
-	if (!admin)
-		return -1;
-	int rc = db_exec_script(admin, "SET client_min_messages = warning; "
-				       "DROP SCHEMA IF EXISTS " PG_SCHEMA " CASCADE; CREATE SCHEMA " PG_SCHEMA);
-	db_close(admin);
-	if (rc != 0)
-		return -1;
-	snprintf(pg_be.url, sizeof pg_be.url, "%s%coptions=-csearch_path%%3D" PG_SCHEMA, base,
-		 strchr(base, '?') ? '&' : '?');
-	pg_be.db = db_open(pg_be.url);
-	return pg_be.db && db_migrate(pg_be.db) >= 0 ? 0 : -1;
+	return db_fixture_setup(&pg_be);
 }
 
 static int pg_teardown(void **state)
 {
-	(void)state;
-	if (!pg_be.db)
-		return 0;
-	if (db_in_transaction(pg_be.db))
-		db_rollback(pg_be.db);
-	db_close(pg_be.db);
-	pg_be.db = NULL;
-	struct db *admin = db_open(getenv("KALEM_TEST_PG_URL"));
-	if (admin) {
-		db_exec_script(admin, "SET client_min_messages = warning; DROP SCHEMA IF EXISTS " PG_SCHEMA " CASCADE");
-		db_close(admin);
-	}
+	db_fixture_teardown(*state);
 	return 0;
 }
 
 static struct db *need(void **state)
 {
-	struct backend *be = *state;
-	if (!be->db) {
-		if (be->kind == DB_POSTGRES)
-			skip();
-		fail_msg("no database");
-	}
-	return be->db;
+	return db_fixture_need(*state);
 }
 
 /* ---- helpers ---- */
