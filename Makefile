@@ -3,8 +3,10 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 VAR        ?= var
-PG_DIR     ?= $(CURDIR)/$(BUILD)/pg
-PG_PORT    ?= 55432
+# The test PostgreSQL: its data under /tmp (the postgres user must reach it, whatever the clone's parents allow)
+# and a port below the kernel's ephemeral range (32768-60999), so no client connection can be holding it.
+PG_DIR     ?= /tmp/kalem-test-pg-$(shell printf %s '$(CURDIR)' | md5sum | cut -c1-8)
+PG_PORT    ?= 25432
 JOBS       ?= $(shell nproc)
 
 .PHONY: all build run deps test test-fast test-asan pg-start pg-stop bench clean
