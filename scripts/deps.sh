@@ -6,12 +6,13 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake pkg-config clang libclang-rt-14-dev
   libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev libjansson-dev libsodium-dev libcurl4-openssl-dev
-  libicu-dev libical-dev libcmocka-dev
-  postgresql-15 python3 python3-aiosmtpd python3-icalendar openssl chromium nodejs npm wrk
+  libicu-dev libical-dev libcmocka-dev libmagic-dev libcairo2-dev libpango1.0-dev libqrencode-dev fonts-dejavu-core
+  postgresql-15 python3 python3-aiosmtpd python3-icalendar openssl chromium nodejs npm wrk poppler-utils zbar-tools
 )
 if [ "${1:-}" = "--runtime-only" ]; then
   packages=(build-essential cmake pkg-config libmicrohttpd-dev libsqlite3-dev libpq-dev libjansson-dev
-            libsodium-dev libcurl4-openssl-dev libicu-dev libical-dev libcmocka-dev)
+            libsodium-dev libcurl4-openssl-dev libicu-dev libical-dev libcmocka-dev libmagic-dev libcairo2-dev
+            libpango1.0-dev libqrencode-dev fonts-dejavu-core)
 fi
 
 missing=()

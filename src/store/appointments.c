@@ -269,6 +269,20 @@ static enum appt_result db_result(int rc)
 
 int64_t appt_create(struct db *db, const char *actor, const json_t *values, enum lang lang, const char **field)
 {
+	int rc = db_begin_write(db);
+	if (rc != 0)
+		return db_result(rc);
+	int64_t id = appt_insert(db, actor, values, lang, field);
+	if (id <= 0) {
+		db_rollback(db);
+		return id;
+	}
+	rc = db_commit(db);
+	return rc == 0 ? id : db_result(rc);
+}
+
+int64_t appt_insert(struct db *db, const char *actor, const json_t *values, enum lang lang, const char **field)
+{
 	const char *dummy;
 	if (!field)
 		field = &dummy;
@@ -299,9 +313,7 @@ int64_t appt_create(struct db *db, const char *actor, const json_t *values, enum
 		*field = "party_id";
 		return APPT_INVALID;
 	}
-	int rc = db_begin_write(db);
-	if (rc != 0)
-		return db_result(rc);
+	int rc;
 	int64_t result = APPT_ERROR;
 	json_t *party = NULL, *after = NULL;
 	char *name = NULL, *phone_in = NULL, *email = NULL;
@@ -388,16 +400,8 @@ int64_t appt_create(struct db *db, const char *actor, const json_t *values, enum
 	json_decref(args);
 	if (nrc != 0)
 		goto out;
-	rc = db_commit(db);
-	if (rc != 0) {
-		result = db_result(rc);
-		goto done;
-	}
 	result = id;
-	goto done;
 out:
-	db_rollback(db);
-done:
 	json_decref(party);
 	json_decref(after);
 	free(name);

@@ -44,6 +44,11 @@ bool appt_code_valid(const char *s);
 int64_t appt_create(struct db *db, const char *actor, const json_t *values, enum lang lang,
 		    const char **field /* OUT */);
 
+/* As appt_create, inside the caller's open write transaction (which the caller rolls back on any failure): for
+ * changes that create a request together with something else, e.g. a walk-in turned into a request. */
+int64_t appt_insert(struct db *db, const char *actor, const json_t *values, enum lang lang,
+		    const char **field /* OUT */);
+
 /* Applies action to request id for an actor holding role bits actor_role (WF_ROLE_*), in its own write
  * transaction: the flow's role and required-field checks, then the action's effect, the new state, the audit
  * ("appointment.<action>" with before and after) and the notifications, all or nothing. fields by action:
