@@ -8,10 +8,11 @@
  * event), --batch rows per write transaction. So the rows, their derived columns and the word index are exactly
  * what the application itself writes. Works on SQLite and PostgreSQL.
  *
- * The people are invented: Turkish given names and surnames (common ones more often, as in life), valid TCKNs
- * (check-digit rule; a number already taken is drawn again), mobile numbers with a subscriber part starting
- * with 0 (unassigned in Turkey), e-mail addresses under the reserved example domains, addresses in the
- * database's neighbourhoods. About 3% are institutions (public, private, NGO) with a contact person.
+ * The people are invented by store/demo_people.h, as the demo office's are: Turkish given names and surnames
+ * (common ones more often, as in life), valid TCKNs (check-digit rule; a number already taken is drawn again),
+ * mobile numbers with a subscriber part starting with 0 (unassigned in Turkey), e-mail addresses under the
+ * reserved example domains, addresses in the database's neighbourhoods. About 3% are institutions (public,
+ * private, NGO) with a contact person.
  * The same seed gives the same people on an empty database. Prints the rate in rows per second.
  */
 #include <errno.h>
@@ -22,60 +23,16 @@
 #include <unistd.h>
 #include <jansson.h>
 #include "cli/cli.h"
-#include "core/tckn.h"
 #include "store/db.h"
 #include "store/demo.h"
+#include "store/demo_people.h"
 #include "store/parties.h"
 #include "util/log.h"
-#include "util/turkish.h"
 #include "util/xalloc.h"
 
 #define ACTOR "bench"
 #define NEIGHBOURHOODS_MAX 1000
 
-static const char *const male_names[] = {
-	"Ahmet",   "Mehmet",  "Mustafa", "Ali",     "Hüseyin", "Hasan",   "İbrahim", "İsmail",  "Osman",   "Yusuf",
-	"Murat",   "Ömer",    "Ramazan", "Halil",   "Süleyman", "Abdullah", "Mahmut", "Recep",  "Fatih",   "Kemal",
-	"Emre",    "Burak",   "Serkan",  "Yasin",   "Kadir",   "Erkan",   "Şükrü",   "Gökhan",  "Çağlar",  "Oğuz",
-	"Uğur",    "Doğan",   "Tuncay",  "Cengiz",  "Sinan",   "Levent",  "İlhan",   "Şaban",   "Nurettin", "Sedat",
-	"Enes",    "Furkan",  "Berkay",  "Yiğit",   "Eren",    "Emirhan", "Kaan",    "Barış",   "Tolga",   "Onur",
-	"Volkan",  "Hakan",   "Erdal",   "Bülent",  "Cem",     "Cihan",   "Selçuk",  "Ferhat",  "Tarık",   "Orhan",
-	"Necati",  "Zeki",    "Metin",   "Rıza",    "Şenol",   "Ünal",    "Özgür",   "Aydın",   "Güven",   "Taner",
-	"Kürşat",  "Alparslan", "Mücahit", "Muhammed", "Abdurrahman", "Hamza", "Bilal", "İlker",  "Erol",    "Nihat",
-};
-static const char *const female_names[] = {
-	"Fatma",   "Ayşe",    "Emine",   "Hatice",  "Zeynep",  "Elif",    "Meryem",  "Şerife",  "Zehra",   "Sultan",
-	"Hanife",  "Merve",   "Özlem",   "Yasemin", "Hülya",   "Esra",    "Büşra",   "Gülsüm",  "Havva",   "Kübra",
-	"Songül",  "Sevgi",   "Derya",   "Tuğba",   "Nurcan",  "Şule",    "Gülşen",  "Çiğdem",  "Ebru",    "İlknur",
-	"Döndü",   "Filiz",   "Saadet",  "Nermin",  "Aslı",    "Öznur",   "Ecrin",   "Eylül",   "Defne",   "Azra",
-	"Nisa",    "Ela",     "Asya",    "Irmak",   "Işıl",    "Gökçe",   "Dilek",   "Sibel",   "Pınar",   "Gül",
-	"Sevda",   "Şeyma",   "Rabia",   "Betül",   "Sümeyye", "Hacer",   "Ümmühan", "Nuray",   "Gülay",   "Türkan",
-	"Müzeyyen", "Hayriye", "Naciye", "Şükran",  "Nazlı",   "Özge",    "Duygu",   "Ceren",   "Buse",    "İrem",
-	"Gizem",   "Tülay",   "Aynur",   "Reyhan",  "Selma",   "Melek",   "Nesrin",  "Cansu",   "Çağla",   "Hilal",
-};
-/* Roughly in order of frequency: earlier ones are drawn more often. */
-static const char *const surnames[] = {
-	"Yılmaz",   "Kaya",     "Demir",    "Şahin",   "Çelik",   "Yıldız",  "Yıldırım", "Öztürk",  "Aydın",   "Özdemir",
-	"Arslan",   "Doğan",    "Kılıç",    "Aslan",   "Çetin",   "Kara",    "Koç",      "Kurt",    "Özkan",   "Şimşek",
-	"Polat",    "Özcan",    "Korkmaz",  "Çakır",   "Erdoğan", "Yavuz",   "Can",      "Acar",    "Aktaş",   "Güler",
-	"Bozkurt",  "Uçar",     "Tekin",    "Ünal",    "Kalkan",  "Güneş",   "Sarı",     "Ateş",    "Tosun",   "Keskin",
-	"Akbulut",  "Gündoğdu", "Altun",    "Erdem",   "Bulut",   "Akın",    "Işık",     "Toprak",  "Uysal",   "Ekinci",
-	"Sevim",    "Karakaya", "Konuk",    "Sağlam",  "Duman",   "Özer",    "Baş",      "Ilgaz",   "Çiftçi",  "Karaca",
-	"Türk",     "Aksoy",    "Kaplan",   "Avcı",    "Öz",      "Yücel",   "Şen",      "Çınar",   "Yalçın",  "Taş",
-	"Gök",      "Bayram",   "Turan",    "Kocabaş", "Durmaz",  "Soylu",   "Güven",    "Ergün",   "Uzun",    "Tunç",
-	"Karataş",  "Özkaya",   "Başaran",  "Gürbüz",  "Kahraman", "Akgül",  "Önal",     "Süzen",   "Dinç",    "Sezer",
-	"Ayhan",    "Balcı",    "Demirci",  "Yüksel",  "Bilgin",  "Çoban",   "Kılınç",   "Ağca",    "Ertürk",  "Tatlı",
-	"Cömert",   "Eroğlu",   "Gümüş",    "Oğuz",    "Şeker",   "Bakır",   "Kurtuluş", "Menteşe", "Yazıcı",  "Akçay",
-	"Ulusoy",   "Günay",    "Kandemir", "Sönmez",  "Aydemir", "Çakmak",  "Köse",     "Temel",   "Orhan",   "Sayın",
-	"Küçük",    "Büyük",    "Yüce",     "İnce",    "Öğüt",    "Düzgün",  "Çağlayan", "Ağaoğlu", "Hacıoğlu", "Selvi",
-	"Bektaş",   "Ilıcak",   "Ülker",    "Değirmenci", "Gençtürk", "Karadağ", "Akdağ", "Yurt",   "Ölmez",   "Şanlı",
-};
-static const char *const streets[] = {
-	"Gülistan", "Lale",    "Menekşe", "Çınar",    "Akasya", "Fıstık",  "Karanfil", "Papatya", "Ihlamur",
-	"Söğüt",    "Zeytin",  "Nergis",  "Sümbül",   "Yasemin", "Erguvan", "Manolya", "Ardıç",   "Servi",
-	"Çamlık",   "Bağlar",  "Pınar",   "Değirmen", "Çeşme",  "Kuyu",    "Harman",   "Dut",     "Ceviz",
-	"Atatürk",  "İstiklal", "Cumhuriyet", "Şehitler", "Gazi", "Mevlana", "Hocacihan", "Ilgın", "Başak",
-};
 static const char *const private_trades[] = {
 	"Yapı İnşaat", "Gıda",   "Otomotiv", "Tekstil", "Nakliyat", "Mobilya", "Kırtasiye", "Elektrik",
 	"Tarım Ürünleri", "Mimarlık", "Peyzaj", "Kuyumculuk", "Emlak", "Turizm", "Bilişim", "Temizlik Hizmetleri",
@@ -89,85 +46,8 @@ static const char *const ngo_kinds[] = {
 	"Camii Yaptırma ve Yaşatma Derneği", "Güzelleştirme Derneği", "Spor Kulübü Derneği", "Kadınlar Derneği",
 	"Gençlik Derneği", "Yardımlaşma Vakfı",
 };
-static const char *const mail_domains[] = {"example.com", "example.org", "example.net"};
-
-/* splitmix64: small, fast, the same sequence everywhere. */
-struct rng {
-	uint64_t state;
-};
-
-static uint64_t next(struct rng *r)
-{
-	uint64_t z = (r->state += 0x9E3779B97F4A7C15ull);
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
-
-static unsigned below(struct rng *r, unsigned n)
-{
-	return (unsigned)(next(r) % n);
-}
-
-/* Index in [0, n) with the small ones more likely (density 1/(2 sqrt(x))): a few names are very common. */
-static unsigned skewed(struct rng *r, unsigned n)
-{
-	double u = (double)(next(r) >> 11) / (double)(1ull << 53);
-	unsigned i = (unsigned)(u * u * n);
-	return i < n ? i : n - 1;
-}
-
 #define COUNT(array) (sizeof(array) / sizeof((array)[0]))
-#define PICK(r, array) ((array)[below((r), COUNT(array))])
-#define PICK_SKEWED(r, array) ((array)[skewed((r), COUNT(array))])
-
-/* A valid TCKN (shared/domain/legal.md): nine digits, the first not 0, and the two check digits. */
-static void make_tckn(struct rng *r, char out[12])
-{
-	int d[11];
-	d[0] = 1 + (int)below(r, 9);
-	for (int i = 1; i < 9; i++)
-		d[i] = (int)below(r, 10);
-	int odd = d[0] + d[2] + d[4] + d[6] + d[8], even = d[1] + d[3] + d[5] + d[7];
-	d[9] = ((odd * 7 - even) % 10 + 10) % 10;
-	int sum = 0;
-	for (int i = 0; i < 10; i++)
-		sum += d[i];
-	d[10] = sum % 10;
-	for (int i = 0; i < 11; i++)
-		out[i] = (char)('0' + d[i]);
-	out[11] = '\0';
-}
-
-/* A mobile number no one has: +90 5XX 0YY ZZ ZZ. */
-static void make_mobile(struct rng *r, char out[16])
-{
-	static const int operators[] = {530, 531, 532, 533, 535, 536, 537, 538, 539, 541, 542, 543,
-					544, 545, 546, 505, 506, 507, 551, 552, 553, 554, 555};
-	snprintf(out, 16, "+90%d0%02u%04u", PICK(r, operators), below(r, 100), below(r, 10000));
-}
-
-static char *person_name(struct rng *r)
-{
-	bool female = below(r, 2);
-	const char *first = female ? PICK_SKEWED(r, female_names) : PICK_SKEWED(r, male_names);
-	const char *second = below(r, 6) == 0 ? (female ? PICK(r, female_names) : PICK(r, male_names)) : NULL;
-	const char *last = PICK_SKEWED(r, surnames);
-	return second && strcmp(second, first) ? xasprintf("%s %s %s", first, second, last)
-					       : xasprintf("%s %s", first, last);
-}
-
-/* "ayse.yilmaz84@example.com" from "Ayşe Yılmaz". */
-static char *email_for(struct rng *r, const char *name)
-{
-	char *f = tr_fold(name);
-	for (char *p = f; *p; p++)
-		if (*p == ' ')
-			*p = '.';
-	char *e = xasprintf("%s%u@%s", f, below(r, 100), PICK(r, mail_domains));
-	free(f);
-	return e;
-}
+#define PICK(r, array) ((array)[demo_rng_below((r), COUNT(array))])
 
 struct neighbourhood {
 	int64_t id;
@@ -176,7 +56,7 @@ struct neighbourhood {
 
 struct generator {
 	struct db *db;
-	struct rng rng;
+	struct demo_rng rng; /* the draws of the parties (each person from a seed of its own) and their details */
 	struct neighbourhood *nbs;
 	size_t n_nbs;
 };
@@ -204,34 +84,29 @@ static int load_neighbourhoods(struct generator *g)
 /* The values of one new party for party_save. */
 static json_t *make_party(struct generator *g)
 {
-	struct rng *r = &g->rng;
-	const struct neighbourhood *nb = &g->nbs[below(r, (unsigned)g->n_nbs)];
-	const char *kind_street = below(r, 3) == 0 ? "Cd." : "Sk.";
-	char *address = below(r, 3) == 0
-				? xasprintf("%s Mah. %s %s No: %u, Meram/Konya", nb->name, PICK(r, streets), kind_street,
-					    1 + below(r, 120))
-				: xasprintf("%s Mah. %s %s No: %u Daire: %u, Meram/Konya", nb->name, PICK(r, streets),
-					    kind_street, 1 + below(r, 120), 1 + below(r, 16));
-	char phone[16];
-	make_mobile(r, phone);
+	struct demo_rng *r = &g->rng;
+	struct demo_person p; /* the citizen, or the institution's contact person */
+	demo_person(demo_rng_next(r), (unsigned)g->n_nbs, &p);
+	const struct neighbourhood *nb = &g->nbs[p.neighbourhood];
+	char *address = demo_address(&p, nb->name);
 	json_t *v;
-	unsigned what = below(r, 100);
+	unsigned what = demo_rng_below(r, 100);
 	if (what < 97) {
 		static const char *const channels[] = {"phone", "phone", "phone", "phone", "sms",
 						       "sms",   "sms",   "email", "email", "letter"};
-		char *name = person_name(r), tckn[12] = "";
-		if (below(r, 10) < 9)
-			make_tckn(r, tckn);
-		char *email = below(r, 10) < 4 ? email_for(r, name) : xstrdup("");
+		/* drawn one by one: the order of a call's arguments is not fixed, the sequence must be */
+		bool has_tckn = demo_rng_below(r, 10) < 9;
+		bool has_email = demo_rng_below(r, 10) < 4;
+		bool has_phone = demo_rng_below(r, 20) != 0;
+		bool consent = demo_rng_below(r, 10) < 7;
 		const char *channel = PICK(r, channels);
-		if (strcmp(channel, "email") == 0 && !*email)
+		if (strcmp(channel, "email") == 0 && !has_email)
 			channel = "sms";
 		v = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:b,s:b}", "kind", "citizen", "institution_kind",
-			      "", "name", name, "tckn", tckn, "phone", below(r, 20) ? phone : "", "email", email,
-			      "address", address, "neighbourhood_id", (json_int_t)nb->id, "preferred_channel", channel,
-			      "contact_person", "", "kvkk_notice", 1, "kvkk_consent", below(r, 10) < 7);
-		free(name);
-		free(email);
+			      "", "name", p.name, "tckn", has_tckn ? p.tckn : "", "phone",
+			      has_phone ? p.phone : "", "email", has_email ? p.email : "", "address", address,
+			      "neighbourhood_id", (json_int_t)nb->id, "preferred_channel", channel, "contact_person", "",
+			      "kvkk_notice", 1, "kvkk_consent", consent);
 	} else {
 		char *name;
 		const char *ikind;
@@ -240,19 +115,17 @@ static json_t *make_party(struct generator *g)
 			name = xasprintf("%s %s", nb->name, PICK(r, public_kinds));
 		} else if (what == 98) {
 			ikind = "private";
-			name = xasprintf("%s %s %s", nb->name, PICK(r, private_trades), PICK(r, private_forms));
+			const char *trade = PICK(r, private_trades);
+			name = xasprintf("%s %s %s", nb->name, trade, PICK(r, private_forms));
 		} else {
 			ikind = "ngo";
 			name = xasprintf("%s %s", nb->name, PICK(r, ngo_kinds));
 		}
-		char *contact = person_name(r), *email = email_for(r, contact);
 		v = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:b}", "kind", "institution", "institution_kind",
-			      ikind, "name", name, "tckn", "", "phone", phone, "email", email, "address", address,
+			      ikind, "name", name, "tckn", "", "phone", p.phone, "email", p.email, "address", address,
 			      "neighbourhood_id", (json_int_t)nb->id, "preferred_channel", "email", "contact_person",
-			      contact, "kvkk_notice", 1);
+			      p.name, "kvkk_notice", 1);
 		free(name);
-		free(contact);
-		free(email);
 	}
 	free(address);
 	return v;
@@ -275,7 +148,7 @@ static int save_one(struct generator *g, json_t *v)
 		if (id != DB_CONSTRAINT)
 			return -1;
 		char tckn[12];
-		make_tckn(&g->rng, tckn);
+		demo_tckn(demo_rng_next(&g->rng), tckn);
 		json_object_set_new(v, "tckn", json_string(tckn));
 	}
 	return error("gen-people: no free TCKN after 20 draws");

@@ -1,7 +1,9 @@
 /* appointments.c: the JSON API of appointment requests over store/appointments.h. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "api/appointments.h"
 #include "core/bizcal.h"
 #include "core/isotime.h"
@@ -31,35 +33,143 @@ static void field_error(struct req *r, const char *field, const char *key)
 	resp_json(r, 422, body);
 }
 
+/* ---- the tracking throttle ---- */
+
+#define TRACK_SLOTS 512
+
+/* One address's recent lookups: a ring of their times. */
+struct track_slot {
+	char address[64];
+	int64_t times[TRACK_LIMIT];
+	int head, count;
+	int64_t last;
+};
+
+/* Shared by every request thread: guarded by track_lock. */
+static struct track_slot track_slots[TRACK_SLOTS];
+static pthread_mutex_t track_lock = PTHREAD_MUTEX_INITIALIZER;
+
+bool appt_track_allowed(const char *address, int64_t now)
+{
+	const char *a = address ? address : "";
+	pthread_mutex_lock(&track_lock);
+	struct track_slot *slot = NULL, *oldest = &track_slots[0];
+	for (size_t i = 0; i < TRACK_SLOTS && !slot; i++) {
+		if (track_slots[i].count && strcmp(track_slots[i].address, a) == 0)
+			slot = &track_slots[i];
+		else if (track_slots[i].last < oldest->last)
+			oldest = &track_slots[i];
+	}
+	if (!slot) {
+		slot = oldest;
+		memset(slot, 0, sizeof *slot);
+		snprintf(slot->address, sizeof slot->address, "%s", a);
+	}
+	/* times[head] is the oldest of the last TRACK_LIMIT lookups once the ring is full. */
+	bool allowed = slot->count < TRACK_LIMIT || slot->times[slot->head] <= now - TRACK_WINDOW_S;
+	if (allowed) {
+		slot->times[slot->head] = now;
+		slot->head = (slot->head + 1) % TRACK_LIMIT;
+		if (slot->count < TRACK_LIMIT)
+			slot->count++;
+	}
+	slot->last = now;
+	pthread_mutex_unlock(&track_lock);
+	return allowed;
+}
+
+/* ---- lists ---- */
+
+/* A YYYY-MM-DD parameter as the unix time of that day's start (end_of_day: of the next day's); 0 when absent,
+ * -1 when bad. */
+static int64_t day_param(struct req *r, const char *name, bool end_of_day)
+{
+	const char *v = req_param(r, name);
+	if (!v || !*v)
+		return 0;
+	int ymd = iso_date_parse(v);
+	return ymd ? unix_from_ymd_min(ymd, end_of_day ? 24 * 60 : 0) : -1;
+}
+
+const char *appt_filter_from_query(struct req *r, struct appt_filter *f)
+{
+	memset(f, 0, sizeof *f);
+	f->state = req_param(r, "state");
+	f->kind = req_param(r, "kind");
+	f->q = req_param(r, "q");
+	if (f->state && *f->state && !wf_state_by_name(&appointment_flow, f->state))
+		return "state";
+	if (f->kind && *f->kind && strcmp(f->kind, "citizen") != 0 && strcmp(f->kind, "institution") != 0)
+		return "kind";
+	if (f->q && strlen(f->q) > 200)
+		return "q";
+	static const char *const days[] = {"from", "to", "meeting_from", "meeting_to"};
+	int64_t *out[] = {&f->from, &f->to, &f->meet_from, &f->meet_to};
+	for (size_t i = 0; i < 4; i++) {
+		*out[i] = day_param(r, days[i], i % 2 == 1); /* the whole "to" day included */
+		if (*out[i] < 0)
+			return days[i];
+	}
+	const char *party = req_param(r, "party_id");
+	if (party && *party) {
+		char *end;
+		long long v = strtoll(party, &end, 10);
+		if (*end || v <= 0)
+			return "party_id";
+		f->party_id = v;
+	}
+	return NULL;
+}
+
+void appt_send_csv(struct req *r, const struct appt_filter *f)
+{
+	struct buf out = BUF_INIT;
+	if (appt_export_csv(r->db, f, r->lang, &out) < 0) {
+		buf_free(&out);
+		resp_error(r, 500, "internal", "error.internal");
+		return;
+	}
+	time_t local = time(NULL) + 3 * 3600; /* Europe/Istanbul: UTC+3 all year */
+	struct tm tm;
+	gmtime_r(&local, &tm);
+	char disposition[128];
+	snprintf(disposition, sizeof disposition, "attachment; filename=\"randevu-talepleri-%04d-%02d-%02d.csv\"",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	resp_header(r, "Content-Disposition", disposition);
+	r->status = 200;
+	r->resp_type = "text/csv; charset=utf-8";
+	buf_reset(&r->resp);
+	buf_add(&r->resp, out.data, out.len);
+	buf_free(&out);
+}
+
+void h_api_appointments_csv(struct req *r)
+{
+	struct appt_filter f;
+	const char *bad = appt_filter_from_query(r, &f);
+	if (bad) {
+		field_error(r, bad, "error.invalid");
+		return;
+	}
+	appt_send_csv(r, &f);
+}
+
 void h_api_appointments(struct req *r)
 {
-	struct appt_filter f = {0};
-	f.state = req_param(r, "state");
-	f.kind = req_param(r, "kind");
-	if (f.state && *f.state && !wf_state_by_name(&appointment_flow, f.state)) {
-		field_error(r, "state", "error.invalid");
+	struct appt_filter f;
+	const char *bad = appt_filter_from_query(r, &f);
+	if (bad) {
+		field_error(r, bad, "error.invalid");
 		return;
 	}
-	if (f.kind && *f.kind && strcmp(f.kind, "citizen") != 0 && strcmp(f.kind, "institution") != 0) {
-		field_error(r, "kind", "error.invalid");
+	const char *format = req_param(r, "format");
+	if (format && strcmp(format, "csv") == 0) {
+		appt_send_csv(r, &f);
 		return;
 	}
-	const char *from = req_param(r, "from"), *to = req_param(r, "to");
-	if (from && *from) {
-		int ymd = iso_date_parse(from);
-		if (!ymd) {
-			field_error(r, "from", "error.invalid");
-			return;
-		}
-		f.from = unix_from_ymd_min(ymd, 0);
-	}
-	if (to && *to) {
-		int ymd = iso_date_parse(to);
-		if (!ymd) {
-			field_error(r, "to", "error.invalid");
-			return;
-		}
-		f.to = unix_from_ymd_min(ymd, 24 * 60); /* the whole day "to" included */
+	if (format && *format && strcmp(format, "json") != 0) {
+		field_error(r, "format", "error.invalid");
+		return;
 	}
 	const char *after = req_param(r, "after"), *slimit = req_param(r, "limit");
 	if (after && *after && strspn(after, "0123456789") != strlen(after)) {
@@ -205,9 +315,53 @@ void h_api_appointment_transition(struct req *r)
 	json_decref(conflicts);
 }
 
+void h_api_appointment_details(struct req *r)
+{
+	int64_t id = req_arg_id(r, 0);
+	if (!id) {
+		resp_error(r, 404, "not_found", "error.not_found");
+		return;
+	}
+	if (!json_is_object(r->json)) {
+		resp_error(r, 400, "bad_request", "error.bad_json");
+		return;
+	}
+	const char *error_key = NULL, *field = NULL;
+	int rc = appt_set_details(r->db, r->actor.username, id, r->json, &error_key, &field);
+	switch (rc) {
+	case APPT_OK: {
+		json_t *o = appt_get(r->db, id);
+		decorate(r, o);
+		resp_json(r, 200, o);
+		break;
+	}
+	case APPT_INVALID:
+		field_error(r, field ? field : "notes", error_key);
+		break;
+	case APPT_NOT_FOUND:
+		resp_error(r, 404, "not_found", "error.not_found");
+		break;
+	case APPT_STATE:
+		resp_error(r, 409, "wrong_state", "appt.error.not_held");
+		break;
+	case APPT_BUSY:
+		resp_error(r, 503, "unavailable", "error.unavailable");
+		break;
+	default:
+		resp_error(r, 500, "internal", "error.internal");
+	}
+}
+
 void h_api_track(struct req *r)
 {
 	const char *code = r->n_path_args > 0 ? r->path_args[0] : NULL;
+	if (!appt_track_allowed(r->address, (int64_t)time(NULL))) {
+		char retry[16];
+		snprintf(retry, sizeof retry, "%d", TRACK_WINDOW_S);
+		resp_header(r, "Retry-After", retry);
+		resp_error(r, 429, "rate_limited", "appt.track.throttled");
+		return;
+	}
 	json_t *o = appt_track(r->db, code);
 	if (!o) {
 		resp_error(r, 404, "not_found", "error.not_found");

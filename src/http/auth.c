@@ -41,6 +41,17 @@ int auth_authenticate(struct req *r)
 		r->authenticated = rc == 1;
 		return 0;
 	}
+	/* Open311 clients send their key as the api_key form field of a POST (GeoReport v2); only there. */
+	const char *form_key = params_get(&r->form, "api_key");
+	if (form_key && r->method == HTTP_POST && strncmp(r->path, "/open311/", 9) == 0) {
+		char hash[65];
+		token_hash_hex(form_key, hash);
+		int rc = apikey_lookup(r->db, hash, &r->actor);
+		if (rc < 0)
+			return -1;
+		r->authenticated = rc == 1;
+		return 0;
+	}
 	const char *cookies = req_header(r, "Cookie");
 	char token[128];
 	if (!cookies || cookie_get(cookies, SESSION_COOKIE, token, sizeof token) != 0)

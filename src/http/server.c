@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include "http/dispatch.h"
 #include "http/server.h"
+#include "store/applications.h"
 #include "store/db.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -149,6 +150,23 @@ static int active_count(struct app *app)
 	return n;
 }
 
+/* The clock sweep of applications (store/applications.h app_clock_sweep), run from server_run's loop every
+ * KALEM_SWEEP_INTERVAL seconds (default 60, 0 = never) on a connection of its own, opened when first needed and
+ * again after an error. Idempotent (each event is recorded once), so every server on a database may run it. */
+static void sweep_tick(const struct app *app, struct db **db, int64_t now)
+{
+	if (!*db)
+		*db = db_open(app->cfg.db_url);
+	int n = *db ? app_clock_sweep(*db, now) : -1;
+	if (n < 0) {
+		log_warn("clock sweep failed; trying again at the next interval");
+		db_close(*db);
+		*db = NULL;
+	} else if (n > 0) {
+		log_info("clock sweep: %d events recorded", n);
+	}
+}
+
 int server_run(struct app *app)
 {
 	struct config *cfg = &app->cfg;
@@ -179,10 +197,20 @@ int server_run(struct app *app)
 	log_info("kalem serving on http://%s:%d/ (database %s, %d threads)", cfg->listen_addr, cfg->port,
 		 strncmp(cfg->db_url, "postgres", 8) == 0 ? "postgresql" : cfg->db_url, cfg->threads);
 
+	const char *sweep_env = getenv("KALEM_SWEEP_INTERVAL");
+	int sweep_s = sweep_env && *sweep_env ? atoi(sweep_env) : 60;
+	int64_t next_sweep = (int64_t)time(NULL) + (sweep_s > 0 ? 1 : 0);
+	struct db *sweep_db = NULL;
 	while (!stop_signal) {
 		struct timespec ts = {0, 100 * 1000 * 1000};
 		nanosleep(&ts, NULL);
+		int64_t now = (int64_t)time(NULL);
+		if (sweep_s > 0 && now >= next_sweep && !stop_signal) {
+			sweep_tick(app, &sweep_db, now);
+			next_sweep = now + sweep_s;
+		}
 	}
+	db_close(sweep_db);
 	log_info("received signal %d: finishing in-flight requests", (int)stop_signal);
 	app->stopping = 1;
 	MHD_socket fd = MHD_quiesce_daemon(d);

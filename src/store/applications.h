@@ -82,13 +82,20 @@ int app_attach(struct db *db, const char *actor, int64_t directorate_scope, int6
 
 /* Applies action (core/application_flow.h) to application id, in its own write transaction, for an actor with
  * role bits actor_role (WF_ROLE_*) and directorate_scope (> 0 for directorate users). fields by action:
- *   reject {legal_reason (code), answer (text; default from the response template)};
+ *   reject {legal_reason (code), answer (text; default from the response template, else the reason's label)};
  *   forward_external {legal_reason, authority, answer (optional)};
- *   route / reroute {directorates: [ids] (or directorate_id), due_at (optional: the office due), note};
- *   answer {answer}; request_info {question}; info_received {note};
- *   interim {via ("sms"|"email"|"phone"|"letter"), text, spoke_with (phone)};
- *   give_feedback {via, text (optional: the answer), spoke_with, summary (phone: what was said)};
- *   archive {file_plan_code, title (optional)}.
+ *   route / reroute {directorates: [ids] (or directorate_id; route: default the category's directorate), due_at
+ *   (optional: the office due), note};
+ *   answer {answer}; request_info {question, at}; info_received {note, at};
+ *   interim {via ("sms"|"email"|"phone"|"letter"), text, spoke_with (phone), at};
+ *   give_feedback {via (default the preferred channel), text (optional: the answer), spoke_with, summary (phone:
+ *   what was said), at};
+ *   archive {file_plan_code (default the category's), title (optional)}.
+ * at (optional, unix seconds or ISO text): when staff record something that happened earlier (the question asked or
+ * the information received by phone or letter, a call, a letter sent); not before receipt nor in the future; the
+ * clocks pause, resume and stop at that instant. Messages sent by SMS or e-mail are always at now.
+ * reject and forward_external are the final answer: both clocks stop; interim stops the legal clock (3071 art. 7);
+ * give_feedback stops both.
  * Each applies its effect, records the clock events (pause, resume, stop), audits "application.<action>" with
  * before and after, and queues the applicant's notification (sms / email by via or the preferred channel; a phone
  * call is logged as a contact, nothing sent). Returns APP_OK or an enum app_result with *error_key (catalogue key)
@@ -108,7 +115,9 @@ int app_route_transition(struct db *db, const char *actor, unsigned actor_role, 
 			 const char **field /* OUT */);
 
 /* Logs a contact with the applicant (a phone call: when, who spoke, what was said) inside its own transaction;
- * kind "call" unless fields.kind says "interim"/"final". Returns the contact id or an enum app_result. */
+ * kind "call" unless fields.kind says "interim"/"final". fields: {kind, via (default "phone"), at (default now),
+ * spoke_with (required for a call by phone), summary (required)}; an "interim" contact stops the legal clock.
+ * Returns the contact id or an enum app_result (APP_INVALID with *field). */
 int64_t app_log_contact(struct db *db, const char *actor, int64_t id, const json_t *fields,
 			const char **field /* OUT */);
 
@@ -116,7 +125,8 @@ int64_t app_log_contact(struct db *db, const char *actor, int64_t id, const json
 json_t *app_get(struct db *db, int64_t id, int64_t directorate_scope, int64_t now);
 /* The public view of a tracking code when phone_last4 matches the last four digits of the phone given (or, with no
  * phone, the e-mail's part before '@' — exact): {code, kind, category_name, state, chart_step, stages [{state,
- * at}], answer (once feedback was given), received_at}; nothing personal. NULL otherwise. */
+ * at}], answer (once feedback was given, or the answer of a rejection / forwarding), received_at}; nothing
+ * personal. NULL otherwise. */
 json_t *app_track(struct db *db, const char *code, const char *phone_last4);
 
 /* Filters of app_list; NULL/"" or 0 = any. */
@@ -131,7 +141,8 @@ struct app_filter {
 	int64_t directorate_scope; /* > 0: only that directorate's (directorate users) */
 	bool inbox;              /* with directorate_scope: only routes still open (pending..info_requested), due first */
 };
-/* Lists applications newest first (inbox: due first), keyset pagination (after = previous "next"), limit 1..500:
+/* Lists applications newest received first (inbox: due first, each item with "route" {id, state, due_at} of the
+ * directorate's open route), keyset pagination (after = previous "next"), limit 1..500:
  * {"items": [...], "next": cursor or null}. */
 json_t *app_list(struct db *db, const struct app_filter *f, const char *after, int limit, int64_t now);
 

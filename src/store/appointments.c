@@ -13,30 +13,47 @@
 #include "store/appointments.h"
 #include "store/audit.h"
 #include "store/outbox.h"
+#include "store/listing.h"
 #include "store/parties.h"
+#include "store/setup.h"
 #include "util/buf.h"
+#include "util/csv.h"
 #include "util/log.h"
+#include "util/turkish.h"
 #include "util/xalloc.h"
+
+/* Requesters have no account and no language: they are written to in Turkish (see appointments.h). */
+#define REQUESTER_LANG LANG_TR
+#define REMINDER_TEMPLATE "appointment_reminder"
 
 const char appt_code_alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
 #define COLS                                                                                                      \
 	"id, tracking_code, kind, party_id, requester_name, contact_person, phone, email, attendees, subject, "   \
 	"channel, preferred, state, priority, decline_reason, deputy, agenda_item_id, starts_at, ends_at, "       \
-	"informed_via, notes, created_at, created_by, updated_at, updated_by"
+	"informed_via, notes, created_at, created_by, updated_at, updated_by, participants, outcome"
 static const char SQL_GET[] = "SELECT " COLS " FROM appointment_requests WHERE id = ?";
 static const char SQL_TRACK[] = "SELECT kind, state, starts_at FROM appointment_requests WHERE tracking_code = ?";
 static const char SQL_INSERT[] =
 	"INSERT INTO appointment_requests (tracking_code, kind, party_id, requester_name, contact_person, phone, "
-	"email, attendees, subject, channel, preferred, state, created_at, created_by, updated_at, updated_by) "
-	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?) RETURNING id";
+	"email, attendees, subject, channel, preferred, state, created_at, created_by, updated_at, updated_by, "
+	"search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?, ?) RETURNING id";
 static const char SQL_UPDATE[] =
 	"UPDATE appointment_requests SET state = ?, priority = ?, decline_reason = ?, deputy = ?, agenda_item_id = ?, "
-	"starts_at = ?, ends_at = ?, informed_via = ?, notes = ?, updated_at = ?, updated_by = ? "
-	"WHERE id = ? AND state = ?";
-static const char SQL_LIST[] = "SELECT " COLS " FROM appointment_requests WHERE (? = '' OR state = ?) "
-			       "AND (? = '' OR kind = ?) AND (? = 0 OR created_at >= ?) AND (? = 0 OR created_at < ?) "
-			       "AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?";
+	"starts_at = ?, ends_at = ?, informed_via = ?, notes = ?, participants = ?, outcome = ?, updated_at = ?, "
+	"updated_by = ? WHERE id = ? AND state = ?";
+#define SEARCH_WORDS 4
+static const char SQL_LIST[] =
+	"SELECT " COLS " FROM appointment_requests WHERE (? = '' OR state = ?) AND (? = '' OR kind = ?) "
+	"AND (? = 0 OR created_at >= ?) AND (? = 0 OR created_at < ?) AND (? = 0 OR starts_at >= ?) "
+	"AND (? = 0 OR starts_at < ?) AND (? = 0 OR party_id = ?) AND (? = '' OR search_text LIKE ?) "
+	"AND (? = '' OR search_text LIKE ?) AND (? = '' OR search_text LIKE ?) AND (? = '' OR search_text LIKE ?) "
+	"AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?";
+static const char SQL_FOLLOWUPS[] =
+	"SELECT text, owner, due FROM appointment_followups WHERE request_id = ? ORDER BY position";
+static const char SQL_FOLLOWUPS_DELETE[] = "DELETE FROM appointment_followups WHERE request_id = ?";
+static const char SQL_FOLLOWUP_INSERT[] =
+	"INSERT INTO appointment_followups (request_id, position, text, owner, due) VALUES (?, ?, ?, ?, ?)";
 
 void appt_new_code(char code[APPT_CODE_LEN + 1])
 {
@@ -102,6 +119,8 @@ static json_t *row(struct db_stmt *st)
 	json_object_set_new(o, "created_by", json_string(db_col_text(st, 22)));
 	json_object_set_new(o, "updated_at", json_integer(db_col_int(st, 23)));
 	json_object_set_new(o, "updated_by", json_string(db_col_text(st, 24)));
+	json_object_set_new(o, "participants", json_string(db_col_text(st, 25)));
+	json_object_set_new(o, "outcome", json_string(db_col_text(st, 26)));
 	return o;
 }
 
@@ -113,6 +132,21 @@ json_t *appt_get(struct db *db, int64_t id)
 	db_bind_int(st, 1, id);
 	json_t *o = db_step(st) == DB_ROW ? row(st) : NULL;
 	db_reset(st);
+	if (!o)
+		return NULL;
+	json_t *followups = json_array();
+	st = db_prep(db, SQL_FOLLOWUPS);
+	if (!st) {
+		json_decref(followups);
+		json_decref(o);
+		return NULL;
+	}
+	db_bind_int(st, 1, id);
+	while (db_step(st) == DB_ROW)
+		json_array_append_new(followups, json_pack("{s:s,s:s,s:s}", "text", db_col_text(st, 0), "owner",
+							   db_col_text(st, 1), "due", db_col_text(st, 2)));
+	db_reset(st);
+	json_object_set_new(o, "followups", followups);
 	return o;
 }
 
@@ -143,23 +177,54 @@ json_t *appt_track(struct db *db, const char *code)
 	return o;
 }
 
+/* Splits the folded query q into at most SEARCH_WORDS LIKE patterns (OUT, xmalloc'd, "" when unused). */
+static void search_patterns(const char *q, char *patterns[SEARCH_WORDS])
+{
+	for (int k = 0; k < SEARCH_WORDS; k++)
+		patterns[k] = NULL;
+	char *folded = tr_fold(q ? q : ""), *save = NULL;
+	int k = 0;
+	for (char *w = strtok_r(folded, " \t\r\n,;", &save); w && k < SEARCH_WORDS; w = strtok_r(NULL, " \t\r\n,;", &save))
+		patterns[k++] = list_like_pattern(w);
+	for (; k < SEARCH_WORDS; k++)
+		patterns[k] = xstrdup("");
+	free(folded);
+}
+
+static void bind_both_int(struct db_stmt *st, int *i, int64_t v)
+{
+	db_bind_int(st, (*i)++, v);
+	db_bind_int(st, (*i)++, v);
+}
+
 json_t *appt_list(struct db *db, const struct appt_filter *f, const char *after, int limit)
 {
+	static const struct appt_filter none = {0};
+	if (!f)
+		f = &none;
 	int64_t before_id = after && *after ? strtoll(after, NULL, 10) : 0;
-	const char *state = f && f->state ? f->state : "", *kind = f && f->kind ? f->kind : "";
+	const char *state = f->state ? f->state : "", *kind = f->kind ? f->kind : "";
 	json_t *items = json_array(), *out = json_object();
 	json_object_set_new(out, "next", json_null());
 	struct db_stmt *st = db_prep(db, SQL_LIST);
 	if (st) {
 		int i = 1;
+		char *patterns[SEARCH_WORDS];
+		search_patterns(f->q, patterns);
 		db_bind_text(st, i++, state);
 		db_bind_text(st, i++, state);
 		db_bind_text(st, i++, kind);
 		db_bind_text(st, i++, kind);
-		db_bind_int(st, i++, f ? f->from : 0);
-		db_bind_int(st, i++, f ? f->from : 0);
-		db_bind_int(st, i++, f ? f->to : 0);
-		db_bind_int(st, i++, f ? f->to : 0);
+		bind_both_int(st, &i, f->from);
+		bind_both_int(st, &i, f->to);
+		bind_both_int(st, &i, f->meet_from);
+		bind_both_int(st, &i, f->meet_to);
+		bind_both_int(st, &i, f->party_id);
+		for (int k = 0; k < SEARCH_WORDS; k++) {
+			db_bind_text(st, i++, patterns[k]);
+			db_bind_text(st, i++, patterns[k]);
+			free(patterns[k]);
+		}
 		db_bind_int(st, i++, before_id);
 		db_bind_int(st, i++, before_id);
 		db_bind_int(st, i++, limit + 1);
@@ -184,11 +249,12 @@ json_t *appt_list(struct db *db, const struct appt_filter *f, const char *after,
 
 /* ---- notifications ---- */
 
-/* Queues template_key to the request's e-mail and phone (each if present), the e-mail with attachment (may be
- * NULL). Returns 0 or -1. */
+/* Queues template_key in Turkish (REQUESTER_LANG) to the request's e-mail and phone (each if present), the e-mail
+ * with attachment (may be NULL), first sent at not_before (0 = now). Returns 0 or -1. */
 static int notify_requester(struct db *db, const char *actor, const json_t *req, const char *template_key,
-			    const json_t *args, enum lang lang, const struct buf *ics, const char *ics_type)
+			    const json_t *args, const struct buf *ics, const char *ics_type, int64_t not_before)
 {
+	const enum lang lang = REQUESTER_LANG;
 	const char *email = json_string_value(json_object_get(req, "email"));
 	const char *phone = json_string_value(json_object_get(req, "phone"));
 	int64_t id = json_integer_value(json_object_get(req, "id"));
@@ -199,7 +265,8 @@ static int notify_requester(struct db *db, const char *actor, const json_t *req,
 			rc = -1;
 		struct notification n = {.channel = NOTIFY_EMAIL, .recipient = email, .subject = subject.data,
 					 .body = body.data, .record_type = "appointment", .record_id = id,
-					 .template_key = template_key, .lang = lang, .created_by = actor};
+					 .template_key = template_key, .lang = lang, .created_by = actor,
+					 .not_before = not_before};
 		if (ics && ics->len) {
 			n.attachment_name = "randevu.ics";
 			n.attachment_type = ics_type;
@@ -216,7 +283,7 @@ static int notify_requester(struct db *db, const char *actor, const json_t *req,
 			rc = -1;
 		struct notification n = {.channel = NOTIFY_SMS, .recipient = phone, .body = text.data,
 					 .record_type = "appointment", .record_id = id, .template_key = template_key,
-					 .lang = lang, .created_by = actor};
+					 .lang = lang, .created_by = actor, .not_before = not_before};
 		if (rc == 0 && outbox_enqueue(db, &n) < 0)
 			rc = -1;
 		buf_free(&text);
@@ -244,6 +311,15 @@ static json_t *message_args(const json_t *req, const char *place)
 }
 
 /* ---- create ---- */
+
+/* The folded search text of a request (xmalloc'd). */
+static char *search_text_of(const char *name, const char *contact, const char *subject, const char *code)
+{
+	char *joined = xasprintf("%s %s %s %s", name, contact, subject, code);
+	char *folded = tr_fold(joined);
+	free(joined);
+	return folded;
+}
 
 static const char *str_field(const json_t *values, const char *name)
 {
@@ -283,6 +359,7 @@ int64_t appt_create(struct db *db, const char *actor, const json_t *values, enum
 
 int64_t appt_insert(struct db *db, const char *actor, const json_t *values, enum lang lang, const char **field)
 {
+	(void)lang; /* requesters are written to in Turkish */
 	const char *dummy;
 	if (!field)
 		field = &dummy;
@@ -316,7 +393,7 @@ int64_t appt_insert(struct db *db, const char *actor, const json_t *values, enum
 	int rc;
 	int64_t result = APPT_ERROR;
 	json_t *party = NULL, *after = NULL;
-	char *name = NULL, *phone_in = NULL, *email = NULL;
+	char *name = NULL, *phone_in = NULL, *email = NULL, *search = NULL;
 	if (party_id) {
 		party = party_get(db, party_id, false);
 		if (!party || strcmp(str_field(party, "kind"), kind) != 0) {
@@ -385,6 +462,8 @@ int64_t appt_insert(struct db *db, const char *actor, const json_t *values, enum
 	db_bind_text(st, i++, actor);
 	db_bind_int(st, i++, now);
 	db_bind_text(st, i++, actor);
+	search = search_text_of(name, str_field(values, "contact_person"), subject, code);
+	db_bind_text(st, i++, search);
 	rc = db_step(st);
 	if (rc != DB_ROW) {
 		result = rc == DB_CONSTRAINT ? APPT_INVALID : db_result(rc);
@@ -396,7 +475,7 @@ int64_t appt_insert(struct db *db, const char *actor, const json_t *values, enum
 	if (!after || audit_append(db, actor, "appointment.create", "appointment", id, NULL, after) != 0)
 		goto out;
 	json_t *args = message_args(after, NULL);
-	int nrc = notify_requester(db, actor, after, "appointment_received", args, lang, NULL, NULL);
+	int nrc = notify_requester(db, actor, after, "appointment_received", args, NULL, NULL, 0);
 	json_decref(args);
 	if (nrc != 0)
 		goto out;
@@ -407,6 +486,7 @@ out:
 	free(name);
 	free(phone_in);
 	free(email);
+	free(search);
 	return result;
 }
 
@@ -437,8 +517,109 @@ static int64_t time_field(const json_t *v)
 struct appt_row {
 	int state;
 	int64_t priority, agenda_item_id, starts_at, ends_at;
-	const char *decline_reason, *deputy, *informed_via, *notes;
+	const char *decline_reason, *deputy, *informed_via, *notes, *participants, *outcome;
+	json_t *followups; /* borrowed; NULL = keep the stored list */
 };
+
+/* ---- held details ---- */
+
+/* Reads the details of a held meeting from fields into r (strings borrowed from fields or *scratch, which the
+ * caller frees; absent keys keep r's values). Returns APPT_OK or APPT_INVALID with *field and *error_key. */
+static int details_from_fields(const json_t *fields, struct appt_row *r, char **scratch, json_t **followups,
+			       const char **error_key, const char **field)
+{
+	*error_key = "error.invalid";
+	json_t *v = json_object_get(fields, "notes");
+	if (json_is_string(v))
+		r->notes = json_string_value(v);
+	else if (v && !json_is_null(v))
+		return *field = "notes", APPT_INVALID;
+	v = json_object_get(fields, "outcome");
+	if (json_is_string(v))
+		r->outcome = json_string_value(v);
+	else if (v && !json_is_null(v))
+		return *field = "outcome", APPT_INVALID;
+	v = json_object_get(fields, "participants");
+	if (json_is_string(v)) {
+		r->participants = json_string_value(v);
+	} else if (json_is_array(v)) {
+		struct buf b = BUF_INIT;
+		size_t i;
+		json_t *p;
+		json_array_foreach(v, i, p)
+		{
+			if (!json_is_string(p)) {
+				buf_free(&b);
+				return *field = "participants", APPT_INVALID;
+			}
+			if (!json_string_length(p))
+				continue;
+			if (b.len)
+				buf_adds(&b, "\n");
+			buf_adds(&b, json_string_value(p));
+		}
+		*scratch = buf_detach(&b, NULL);
+		r->participants = *scratch ? *scratch : "";
+	} else if (v && !json_is_null(v)) {
+		return *field = "participants", APPT_INVALID;
+	}
+	if (strlen(r->notes) > 20000 || strlen(r->outcome) > 20000 || strlen(r->participants) > 20000) {
+		*field = strlen(r->notes) > 20000 ? "notes" : strlen(r->outcome) > 20000 ? "outcome" : "participants";
+		*error_key = "error.too_long";
+		return APPT_INVALID;
+	}
+	v = json_object_get(fields, "followups");
+	if (!v || json_is_null(v))
+		return APPT_OK;
+	if (!json_is_array(v) || json_array_size(v) > APPT_MAX_FOLLOWUPS)
+		return *field = "followups", APPT_INVALID;
+	json_t *list = json_array();
+	size_t i;
+	json_t *fu;
+	json_array_foreach(v, i, fu)
+	{
+		const char *text = str_field(fu, "text"), *owner = str_field(fu, "owner"), *due = str_field(fu, "due");
+		bool bad = !json_is_object(fu) || !*text || strlen(text) > 2000 || strlen(owner) > 200 ||
+			   (*due && !iso_date_parse(due));
+		if (bad) {
+			json_decref(list);
+			*field = json_is_object(fu) && *text && *due && !iso_date_parse(due) ? "followups.due"
+											      : "followups";
+			return APPT_INVALID;
+		}
+		json_array_append_new(list, json_pack("{s:s,s:s,s:s}", "text", text, "owner", owner, "due", due));
+	}
+	*followups = list;
+	r->followups = list;
+	return APPT_OK;
+}
+
+/* Replaces the follow-ups of request id with list (inside the caller's write transaction). Returns 0 or -1. */
+static int write_followups(struct db *db, int64_t id, const json_t *list)
+{
+	struct db_stmt *st = db_prep(db, SQL_FOLLOWUPS_DELETE);
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, id);
+	if (db_step(st) != DB_OK)
+		return -1;
+	size_t i;
+	json_t *fu;
+	json_array_foreach(list, i, fu)
+	{
+		st = db_prep(db, SQL_FOLLOWUP_INSERT);
+		if (!st)
+			return -1;
+		db_bind_int(st, 1, id);
+		db_bind_int(st, 2, (int64_t)i);
+		db_bind_text(st, 3, str_field(fu, "text"));
+		db_bind_text(st, 4, str_field(fu, "owner"));
+		db_bind_text(st, 5, str_field(fu, "due"));
+		if (db_step(st) != DB_OK)
+			return -1;
+	}
+	return 0;
+}
 
 /* Books or moves the agenda item of req for schedule/reschedule. Returns APPT_OK or an error. */
 static int book_time(struct db *db, const char *actor, const json_t *req, const json_t *fields, struct appt_row *r,
@@ -527,6 +708,29 @@ static int invitation(struct db *db, const json_t *req, enum lang lang, int64_t 
 	return rc;
 }
 
+/* Cancels the still queued reminders of req and queues one per offset of the setting that is still ahead
+ * (inside the caller's write transaction). Returns 0 or -1. */
+static int queue_reminders(struct db *db, const char *actor, const json_t *req, const char *place)
+{
+	int64_t id = json_integer_value(json_object_get(req, "id"));
+	int64_t start = json_integer_value(json_object_get(req, "starts_at")), now = (int64_t)time(NULL);
+	if (outbox_cancel_for_record(db, actor, "appointment", id, REMINDER_TEMPLATE) < 0)
+		return -1;
+	int hours[APPT_MAX_REMINDERS], n = 0;
+	appt_reminder_hours_load(db, hours, &n);
+	json_t *args = message_args(req, place);
+	int rc = 0;
+	for (int k = 0; k < n && rc == 0 && start; k++) {
+		int64_t at = start - (int64_t)hours[k] * 3600;
+		if (at <= now)
+			continue;
+		json_object_set_new(args, "hours", json_integer(hours[k]));
+		rc = notify_requester(db, actor, req, REMINDER_TEMPLATE, args, NULL, NULL, at);
+	}
+	json_decref(args);
+	return rc;
+}
+
 int appt_transition(struct db *db, const char *actor, unsigned actor_role, int64_t id, const char *action,
 		    const json_t *fields, enum lang lang, const char **error_key, const char **field,
 		    json_t **conflicts)
@@ -544,7 +748,8 @@ int appt_transition(struct db *db, const char *actor, unsigned actor_role, int64
 	if (rc != 0)
 		return db_result(rc);
 	int result = APPT_ERROR;
-	json_t *before = appt_get(db, id), *after = NULL, *args = NULL, *item = NULL;
+	json_t *before = appt_get(db, id), *after = NULL, *args = NULL, *item = NULL, *followups = NULL;
+	char *scratch = NULL;
 	struct buf ics = BUF_INIT;
 	if (!before) {
 		*error_key = "error.not_found";
@@ -574,6 +779,8 @@ int appt_transition(struct db *db, const char *actor, unsigned actor_role, int64
 		.deputy = str_field(before, "deputy"),
 		.informed_via = str_field(before, "informed_via"),
 		.notes = str_field(before, "notes"),
+		.participants = str_field(before, "participants"),
+		.outcome = str_field(before, "outcome"),
 	};
 	const char *act = t->action;
 	bool send = t->notify_template != NULL;
@@ -606,8 +813,12 @@ int appt_transition(struct db *db, const char *actor, unsigned actor_role, int64
 		r.informed_via = via;
 		send = strcmp(via, "notification") == 0;
 	} else if (strcmp(act, "held") == 0 || strcmp(act, "no_show") == 0 || strcmp(act, "cancel") == 0) {
-		if (strcmp(act, "held") == 0 && *str_field(fields, "notes"))
-			r.notes = str_field(fields, "notes");
+		if (strcmp(act, "held") == 0) {
+			result = details_from_fields(fields, &r, &scratch, &followups, error_key, field);
+			if (result != APPT_OK)
+				goto out;
+			result = APPT_ERROR;
+		}
 		if (r.agenda_item_id) {
 			enum agenda_status s = strcmp(act, "held") == 0      ? AGENDA_HELD
 					       : strcmp(act, "no_show") == 0 ? AGENDA_NO_SHOW
@@ -632,6 +843,8 @@ int appt_transition(struct db *db, const char *actor, unsigned actor_role, int64
 	db_bind_id_or_null(st, i++, r.ends_at);
 	db_bind_text(st, i++, r.informed_via);
 	db_bind_text(st, i++, r.notes);
+	db_bind_text(st, i++, r.participants);
+	db_bind_text(st, i++, r.outcome);
 	db_bind_int(st, i++, (int64_t)time(NULL));
 	db_bind_text(st, i++, actor);
 	db_bind_int(st, i++, id);
@@ -641,31 +854,57 @@ int appt_transition(struct db *db, const char *actor, unsigned actor_role, int64
 		result = rc == DB_OK ? APPT_STATE : rc == DB_CONSTRAINT ? APPT_INVALID : db_result(rc);
 		goto out;
 	}
+	if (r.followups && write_followups(db, id, r.followups) != 0)
+		goto out;
 	after = appt_get(db, id);
 	char audit_action[64];
 	snprintf(audit_action, sizeof audit_action, "appointment.%s", act);
 	if (!after || audit_append(db, actor, audit_action, "appointment", id, before, after) != 0)
 		goto out;
+	/* A requester told the time by notification is sent its moves and its cancellation too (one told by phone
+	 * is called again: the request is back in "scheduled"). */
+	bool was_informed = strcmp(str_field(before, "informed_via"), "notification") == 0;
+	bool rescheduled = strcmp(act, "reschedule") == 0;
+	const char *tmpl = t->notify_template;
+	if (rescheduled && was_informed)
+		tmpl = "appointment_rescheduled", send = true;
+	else if (strcmp(act, "cancel") == 0 && was_informed)
+		tmpl = "appointment_cancelled", send = true;
+	const char *place = "";
+	if (r.agenda_item_id) {
+		item = agenda_item_get(db, r.agenda_item_id);
+		place = str_field(item, "location");
+	}
 	if (send) {
-		const char *place = "";
 		const char *ics_type = NULL;
-		if (r.agenda_item_id) {
-			item = agenda_item_get(db, r.agenda_item_id);
-			place = str_field(item, "location");
-		}
 		args = message_args(after, place);
-		if (strcmp(t->notify_template, "appointment_scheduled") == 0 && r.agenda_item_id &&
-		    *str_field(after, "email")) {
-			if (invitation(db, after, lang, r.agenda_item_id, &ics) != 0)
-				log_warn("appointment %lld: no .ics invitation", (long long)id);
-			ics_type = "text/calendar; charset=UTF-8; method=REQUEST";
-		} else if (strcmp(t->notify_template, "appointment_cancelled") == 0 && r.agenda_item_id &&
-			   *str_field(after, "email")) {
-			if (invitation(db, after, lang, r.agenda_item_id, &ics) != 0)
-				log_warn("appointment %lld: no .ics cancellation", (long long)id);
-			ics_type = "text/calendar; charset=UTF-8; method=CANCEL";
+		if (rescheduled) {
+			json_t *old = message_args(before, NULL);
+			json_object_set(args, "old_date", json_object_get(old, "date"));
+			json_object_set(args, "old_time", json_object_get(old, "time"));
+			json_decref(old);
 		}
-		if (notify_requester(db, actor, after, t->notify_template, args, lang, &ics, ics_type) != 0)
+		bool invite = strcmp(tmpl, "appointment_scheduled") == 0 || strcmp(tmpl, "appointment_rescheduled") == 0;
+		if ((invite || strcmp(tmpl, "appointment_cancelled") == 0) && r.agenda_item_id &&
+		    *str_field(after, "email")) {
+			/* The agenda item keeps its UID and counts its SEQUENCE: calendars update the event in place. */
+			if (invitation(db, after, REQUESTER_LANG, r.agenda_item_id, &ics) != 0)
+				log_warn("appointment %lld: no .ics", (long long)id);
+			ics_type = invite ? "text/calendar; charset=UTF-8; method=REQUEST"
+					  : "text/calendar; charset=UTF-8; method=CANCEL";
+		}
+		if (notify_requester(db, actor, after, tmpl, args, &ics, ics_type, 0) != 0)
+			goto out;
+	}
+	/* Reminders: queued when the requester is told the time by notification, moved with the time, dropped when
+	 * the meeting is over or off. */
+	bool by_notification = strcmp(r.informed_via, "notification") == 0;
+	if ((strcmp(act, "inform") == 0 && send) || (rescheduled && by_notification)) {
+		if (queue_reminders(db, actor, after, place) != 0)
+			goto out;
+	} else if (rescheduled || strcmp(act, "held") == 0 || strcmp(act, "no_show") == 0 ||
+		   strcmp(act, "cancel") == 0) {
+		if (outbox_cancel_for_record(db, actor, "appointment", id, REMINDER_TEMPLATE) < 0)
 			goto out;
 	}
 	rc = db_commit(db);
@@ -678,6 +917,258 @@ done:
 	json_decref(after);
 	json_decref(args);
 	json_decref(item);
+	json_decref(followups);
+	free(scratch);
 	buf_free(&ics);
 	return result;
+}
+
+/* ---- held details, edited afterwards ---- */
+
+int appt_set_details(struct db *db, const char *actor, int64_t id, const json_t *fields, const char **error_key,
+		     const char **field)
+{
+	const char *dk, *df;
+	if (!error_key)
+		error_key = &dk;
+	if (!field)
+		field = &df;
+	*error_key = NULL;
+	*field = NULL;
+	if (!json_is_object(fields)) {
+		*error_key = "error.invalid";
+		*field = "notes";
+		return APPT_INVALID;
+	}
+	int rc = db_begin_write(db);
+	if (rc != 0)
+		return db_result(rc);
+	int result = APPT_ERROR;
+	json_t *before = appt_get(db, id), *after = NULL, *followups = NULL;
+	char *scratch = NULL;
+	if (!before) {
+		*error_key = "error.not_found";
+		result = APPT_NOT_FOUND;
+		goto out;
+	}
+	if (strcmp(str_field(before, "state"), "held") != 0) {
+		*error_key = WF_ERR_ACTION;
+		result = APPT_STATE;
+		goto out;
+	}
+	struct appt_row r = {
+		.notes = str_field(before, "notes"),
+		.participants = str_field(before, "participants"),
+		.outcome = str_field(before, "outcome"),
+	};
+	result = details_from_fields(fields, &r, &scratch, &followups, error_key, field);
+	if (result != APPT_OK)
+		goto out;
+	result = APPT_ERROR;
+	static const char SQL_DETAILS[] = "UPDATE appointment_requests SET notes = ?, participants = ?, outcome = ?, "
+					  "updated_at = ?, updated_by = ? WHERE id = ? AND state = 'held'";
+	struct db_stmt *st = db_prep(db, SQL_DETAILS);
+	if (!st)
+		goto out;
+	db_bind_text(st, 1, r.notes);
+	db_bind_text(st, 2, r.participants);
+	db_bind_text(st, 3, r.outcome);
+	db_bind_int(st, 4, (int64_t)time(NULL));
+	db_bind_text(st, 5, actor);
+	db_bind_int(st, 6, id);
+	rc = db_step(st);
+	if (rc != DB_OK || db_changes(st) != 1) {
+		result = rc == DB_OK ? APPT_STATE : db_result(rc);
+		goto out;
+	}
+	if (r.followups && write_followups(db, id, r.followups) != 0)
+		goto out;
+	after = appt_get(db, id);
+	if (!after || audit_append(db, actor, "appointment.details", "appointment", id, before, after) != 0)
+		goto out;
+	rc = db_commit(db);
+	result = rc == 0 ? APPT_OK : db_result(rc);
+	goto done;
+out:
+	db_rollback(db);
+done:
+	json_decref(before);
+	json_decref(after);
+	json_decref(followups);
+	free(scratch);
+	return result;
+}
+
+/* ---- reminder setting ---- */
+
+int appt_reminder_hours_parse(const char *text, int hours[APPT_MAX_REMINDERS], int *n)
+{
+	*n = 0;
+	const char *p = text ? text : "";
+	while (*p == ' ')
+		p++;
+	if (!*p || (p[0] == '0' && !p[strspn(p, "0 ")]))
+		return 0; /* "" or "0": none */
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (*p < '0' || *p > '9')
+			return *n = 0, -1;
+		char *end;
+		long v = strtol(p, &end, 10);
+		if (v < 1 || v > APPT_REMINDER_MAX_HOURS)
+			return *n = 0, -1;
+		bool seen = false;
+		for (int k = 0; k < *n; k++)
+			seen = seen || hours[k] == (int)v;
+		if (!seen) {
+			if (*n == APPT_MAX_REMINDERS)
+				return *n = 0, -1;
+			/* insert keeping the largest first */
+			int k = *n;
+			while (k > 0 && hours[k - 1] < (int)v) {
+				hours[k] = hours[k - 1];
+				k--;
+			}
+			hours[k] = (int)v;
+			(*n)++;
+		}
+		p = end;
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			return 0;
+		if (*p != ',')
+			return *n = 0, -1;
+		p++;
+	}
+}
+
+void appt_reminder_hours_load(struct db *db, int hours[APPT_MAX_REMINDERS], int *n)
+{
+	char text[128];
+	int found = setting_get(db, APPT_SETTING_REMINDER_HOURS, text, sizeof text);
+	if (found != 1 || appt_reminder_hours_parse(text, hours, n) != 0)
+		appt_reminder_hours_parse(APPT_SETTING_REMINDER_HOURS_DEFAULT, hours, n);
+}
+
+/* ---- search backfill ---- */
+
+int appt_search_backfill(struct db *db)
+{
+	static const char SQL_EMPTY[] = "SELECT id, requester_name, contact_person, subject, tracking_code FROM "
+					"appointment_requests WHERE search_text = '' ORDER BY id LIMIT 500";
+	static const char SQL_SET[] = "UPDATE appointment_requests SET search_text = ? WHERE id = ?";
+	int total = 0;
+	for (;;) {
+		if (db_begin_write(db) != 0)
+			return -1;
+		struct db_stmt *st = db_prep(db, SQL_EMPTY);
+		if (!st)
+			goto fail;
+		json_t *todo = json_array();
+		while (db_step(st) == DB_ROW) {
+			char *text = search_text_of(db_col_text(st, 1), db_col_text(st, 2), db_col_text(st, 3),
+						    db_col_text(st, 4));
+			json_array_append_new(todo, json_pack("{s:I,s:s}", "id", db_col_int(st, 0), "text", text));
+			free(text);
+		}
+		db_reset(st);
+		size_t i, n = json_array_size(todo);
+		json_t *o;
+		int rc = 0;
+		json_array_foreach(todo, i, o)
+		{
+			struct db_stmt *up = db_prep(db, SQL_SET);
+			if (!up) {
+				rc = -1;
+				break;
+			}
+			db_bind_text(up, 1, str_field(o, "text"));
+			db_bind_int(up, 2, json_integer_value(json_object_get(o, "id")));
+			if (db_step(up) != DB_OK) {
+				rc = -1;
+				break;
+			}
+		}
+		json_decref(todo);
+		if (rc != 0 || db_commit(db) != 0)
+			goto fail;
+		total += (int)n;
+		if (n < 500)
+			return total;
+	}
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+/* ---- CSV ---- */
+
+/* "YYYY-MM-DD HH:MM" in Europe/Istanbul, or "" for 0. */
+static void csv_time(int64_t t, char out[17])
+{
+	out[0] = '\0';
+	if (!t)
+		return;
+	char iso[ISO_TIME_SIZE];
+	iso_time_format(t, iso);
+	snprintf(out, 17, "%.10s %.5s", iso, iso + 11);
+}
+
+int appt_export_csv(struct db *db, const struct appt_filter *f, enum lang lang, struct buf *out)
+{
+	static const char *const headers[] = {"appt.col.code",     "appt.field.kind",    "appt.col.requester",
+					      "appt.field.contact_person", "appt.col.subject", "appt.field.channel",
+					      "appt.field.attendees", "appt.col.state",  "appt.field.priority",
+					      "appt.col.created",  "appt.col.time",      "appt.field.outcome"};
+	enum { N = sizeof headers / sizeof headers[0] };
+	const char *fields[N];
+	for (size_t i = 0; i < N; i++)
+		fields[i] = i18n_get(lang, headers[i]);
+	buf_adds(out, "\xEF\xBB\xBF");
+	csv_add_row(out, fields, N, ';');
+	int rows = 0;
+	char *cursor = NULL;
+	for (;;) {
+		json_t *page = appt_list(db, f, cursor, 500), *o;
+		size_t i;
+		json_array_foreach(json_object_get(page, "items"), i, o)
+		{
+			if (rows >= APPT_CSV_MAX_ROWS)
+				break;
+			char kind_key[64], channel_key[64], prio_key[64], created[17], when[17], count[16];
+			const struct wf_state *s = wf_state_by_name(&appointment_flow, str_field(o, "state"));
+			int64_t prio = json_integer_value(json_object_get(o, "priority"));
+			snprintf(kind_key, sizeof kind_key, "appt.kind.%s", str_field(o, "kind"));
+			snprintf(channel_key, sizeof channel_key, "appt.channel.%s", str_field(o, "channel"));
+			snprintf(prio_key, sizeof prio_key, "appt.priority.%lld", (long long)prio);
+			snprintf(count, sizeof count, "%lld", (long long)json_integer_value(json_object_get(o, "attendees")));
+			csv_time(json_integer_value(json_object_get(o, "created_at")), created);
+			csv_time(json_integer_value(json_object_get(o, "starts_at")), when);
+			const char *row[N] = {str_field(o, "tracking_code"),
+					      i18n_get(lang, kind_key),
+					      str_field(o, "requester_name"),
+					      str_field(o, "contact_person"),
+					      str_field(o, "subject"),
+					      i18n_get(lang, channel_key),
+					      count,
+					      s ? i18n_get(lang, s->label_key) : str_field(o, "state"),
+					      prio ? i18n_get(lang, prio_key) : "",
+					      created,
+					      when,
+					      str_field(o, "outcome")};
+			csv_add_row(out, row, N, ';');
+			rows++;
+		}
+		free(cursor);
+		cursor = NULL;
+		json_t *next = json_object_get(page, "next");
+		if (json_is_string(next) && rows < APPT_CSV_MAX_ROWS)
+			cursor = xstrdup(json_string_value(next));
+		json_decref(page);
+		if (!cursor)
+			break;
+	}
+	return rows;
 }

@@ -14,12 +14,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "core/password.h"
-#include "core/tckn.h"
 #include "core/token.h"
 #include "core/bizcal.h"
 #include "store/accounts.h"
 #include "store/agenda.h"
 #include "store/demo.h"
+#include "store/demo_people.h"
 #include "store/directorates.h"
 #include "store/neighbourhoods.h"
 #include "store/parties.h"
@@ -111,32 +111,6 @@ static const struct demo_user users[] = {
 const char *const demo_usernames[] = {"yonetici",     "mudur",           "sekreter1", "sekreter2", "baskan",
 				      "fen.personel", "zabita.personel", "izleyici",  NULL};
 
-static const char *const male_names[] = {
-	"Ahmet", "Mehmet", "Mustafa", "Ali",    "Hüseyin", "Hasan",  "İbrahim", "İsmail",  "Osman",  "Yusuf",
-	"Murat", "Ömer",   "Ramazan", "Halil",  "Süleyman", "Abdullah", "Mahmut", "Recep", "Fatih",  "Kemal",
-	"Emre",  "Burak",  "Serkan",  "Yasin",  "Kadir",   "Erkan",  "Şükrü",   "Gökhan",  "Çağlar", "Oğuz",
-	"Uğur",  "Doğan",  "Tuncay",  "Cengiz", "Sinan",   "Levent", "İlhan",   "Şaban",   "Nurettin", "Sedat",
-};
-static const char *const female_names[] = {
-	"Fatma",  "Ayşe",  "Emine",  "Hatice",  "Zeynep", "Elif",   "Meryem", "Şerife", "Zehra", "Sultan",
-	"Hanife", "Merve", "Özlem",  "Yasemin", "Hülya",  "Esra",   "Büşra",  "Gülsüm", "Havva", "Kübra",
-	"Songül", "Sevgi", "Derya",  "Tuğba",   "Nurcan", "Şule",   "Gülşen", "Çiğdem", "Ebru",  "İlknur",
-	"Döndü",  "Filiz", "Saadet", "Nermin",  "Aslı",   "Öznur",
-};
-static const char *const surnames[] = {
-	"Yılmaz", "Kaya",    "Demir",  "Şahin",   "Çelik",  "Yıldız", "Yıldırım", "Öztürk",  "Aydın",   "Özdemir",
-	"Arslan", "Doğan",   "Kılıç",  "Aslan",   "Çetin",  "Kara",   "Koç",      "Kurt",    "Özkan",   "Şimşek",
-	"Polat",  "Özcan",   "Korkmaz", "Çakır",  "Erdoğan", "Yavuz", "Can",      "Acar",    "Aktaş",   "Güler",
-	"Bozkurt", "Uçar",   "Tekin",  "Ünal",    "Kalkan", "Güneş",  "Sarı",     "Ateş",    "Tosun",   "Keskin",
-	"Akbulut", "Gündoğdu", "Altun", "Erdem",  "Bulut",  "Akın",   "Işık",     "Toprak",  "Uysal",   "Ekinci",
-	"Sevim",  "Karakaya", "Konuk", "Sağlam",  "Duman",  "Özer",   "Baş",      "Ilgaz",   "Çiftçi",  "Karaca",
-};
-static const char *const streets[] = {
-	"Gülistan",  "Lale",    "Menekşe", "Çınar",   "Akasya", "Fıstık", "Karanfil", "Papatya", "Ihlamur",
-	"Söğüt",     "Zeytin",  "Nergis",  "Sümbül",  "Yasemin", "Erguvan", "Manolya", "Ardıç",  "Servi",
-	"Çamlık",    "Bağlar",  "Pınar",   "Değirmen", "Çeşme",  "Kuyu",   "Harman",  "Dut",     "Ceviz",
-};
-
 struct demo_institution {
 	const char *kind; /* public, private, ngo */
 	const char *name, *mailbox_domain;
@@ -188,73 +162,29 @@ static const struct demo_institution institutions[] = {
 
 #define N_CITIZENS 300
 
-/* ---- the generator ---- */
+/* ---- the generator (people come from store/demo_people.h) ---- */
 
-/* splitmix64: small, fast, and the same sequence everywhere. */
-struct rng {
-	uint64_t state;
-};
+/* The seeds of the people of each table: its own range, so that the tables do not shift one another. */
+#define SEED_DIRECTORATES 0x4B414C454D00001ull
+#define SEED_NEIGHBOURHOODS 0x4B414C454D00002ull
+#define SEED_CITIZENS 0x4B414C454D00003ull
+#define SEED_INSTITUTIONS 0x4B414C454D00004ull
+#define PEOPLE_PER_TABLE 0x100000ull /* seeds of a table's people: its seed * PEOPLE_PER_TABLE + row */
 
-static uint64_t next(struct rng *r)
+#define PICK(r, array) ((array)[demo_rng_below((r), sizeof(array) / sizeof((array)[0]))])
+
+static void person_of(uint64_t table, size_t row, struct demo_person *out)
 {
-	uint64_t z = (r->state += 0x9E3779B97F4A7C15ull);
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n). */
-static unsigned below(struct rng *r, unsigned n)
-{
-	return (unsigned)(next(r) % n);
-}
-
-#define PICK(r, array) ((array)[below((r), sizeof(array) / sizeof((array)[0]))])
-
-/* A valid TCKN: nine random digits (the first not 0) and the two check digits (shared/domain/legal.md). */
-static void make_tckn(struct rng *r, char out[12])
-{
-	int d[11];
-	d[0] = 1 + (int)below(r, 9);
-	for (int i = 1; i < 9; i++)
-		d[i] = (int)below(r, 10);
-	int odd = d[0] + d[2] + d[4] + d[6] + d[8], even = d[1] + d[3] + d[5] + d[7];
-	d[9] = ((odd * 7 - even) % 10 + 10) % 10;
-	int sum = 0;
-	for (int i = 0; i < 10; i++)
-		sum += d[i];
-	d[10] = sum % 10;
-	for (int i = 0; i < 11; i++)
-		out[i] = (char)('0' + d[i]);
-	out[11] = '\0';
-}
-
-/* A mobile number no one has: +90 5XX 0YY ZZ ZZ. */
-static void make_mobile(struct rng *r, char out[16])
-{
-	static const int operators[] = {530, 531, 532, 533, 535, 536, 537, 538, 539, 541, 542, 543, 544,
-					545, 546, 505, 506, 507, 551, 552, 553, 554, 555};
-	snprintf(out, 16, "+90%d0%02u%04u", PICK(r, operators), below(r, 100), below(r, 10000));
+	demo_person(table * PEOPLE_PER_TABLE + row, N_NEIGHBOURHOODS, out);
 }
 
 /* A Konya landline no one has: +90 332 0XX XX XX. */
-static void make_landline(struct rng *r, char out[16])
+static void make_landline(struct demo_rng *r, char out[16])
 {
-	snprintf(out, 16, "+903320%02u%04u", below(r, 100), below(r, 10000));
+	snprintf(out, 16, "+903320%02u%04u", demo_rng_below(r, 100), demo_rng_below(r, 10000));
 }
 
-static char *person_name(struct rng *r, bool *female)
-{
-	*female = below(r, 2);
-	const char *first = *female ? PICK(r, female_names) : PICK(r, male_names);
-	/* One in six has a second given name. */
-	const char *second = below(r, 6) == 0 ? (*female ? PICK(r, female_names) : PICK(r, male_names)) : NULL;
-	const char *last = PICK(r, surnames);
-	return second && strcmp(second, first) ? xasprintf("%s %s %s", first, second, last)
-					       : xasprintf("%s %s", first, last);
-}
-
-/* "ayse.yilmaz" from "Ayşe Yılmaz": folded, words joined by dots. */
+/* "meram.baglari" from "Meram Bağları": folded, words joined by dots. */
 static char *mailbox(const char *name)
 {
 	char *f = tr_fold(name);
@@ -262,16 +192,6 @@ static char *mailbox(const char *name)
 		if (*p == ' ')
 			*p = '.';
 	return f;
-}
-
-static char *address(struct rng *r, const char *neighbourhood)
-{
-	const char *kind = below(r, 3) == 0 ? "Cd." : "Sk.";
-	unsigned no = 1 + below(r, 120);
-	if (below(r, 3) == 0)
-		return xasprintf("%s Mah. %s %s No: %u, Meram/Konya", neighbourhood, PICK(r, streets), kind, no);
-	return xasprintf("%s Mah. %s %s No: %u Daire: %u, Meram/Konya", neighbourhood, PICK(r, streets), kind, no,
-			 1 + below(r, 16));
 }
 
 /* ---- loading ---- */
@@ -305,31 +225,29 @@ static int64_t find_neighbourhood(struct db *db, const char *name)
 
 struct loader {
 	struct db *db;
-	struct rng rng;
 	int64_t neighbourhood_ids[N_NEIGHBOURHOODS];
 	struct demo_summary *sum;
 };
 
 static int load_directorates(struct loader *ld)
 {
-	struct rng r = {0x4B414C454D00001ull}; /* its own stream, so the other tables do not shift it */
 	for (size_t i = 0; i < N_DIRECTORATES; i++) {
 		const struct demo_directorate *d = &directorates[i];
-		bool female;
-		char *manager = person_name(&r, &female), phone[16], email[64];
-		snprintf(phone, sizeof phone, "+90332000%02zu%02u", i, below(&r, 100));
+		struct demo_person manager;
+		person_of(SEED_DIRECTORATES, i, &manager);
+		char phone[16], email[64];
+		snprintf(phone, sizeof phone, "+90332000%02zu%02u", i, manager.door % 100);
 		snprintf(email, sizeof email, "%s@meram.example", d->mailbox);
 		int64_t id = find(ld->db, SQL_DIRECTORATE_BY_CODE, d->code);
 		int64_t rc = 0;
 		if (id == 0) {
 			json_t *v = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "code", d->code, "name", d->name, "email", email,
-					      "phone", phone, "manager", manager, "active", 1);
+					      "phone", phone, "manager", manager.name, "active", 1);
 			rc = directorate_save(ld->db, ACTOR, 0, v);
 			json_decref(v);
 			if (rc > 0)
 				ld->sum->directorates++;
 		}
-		free(manager);
 		if (id < 0 || rc < 0)
 			return error("demo: cannot load directorate '%s'", d->code);
 	}
@@ -338,30 +256,32 @@ static int load_directorates(struct loader *ld)
 
 static int load_neighbourhoods(struct loader *ld)
 {
-	struct rng r = {0x4B414C454D00002ull};
+	struct demo_rng r = {SEED_NEIGHBOURHOODS};
 	for (size_t i = 0; i < N_NEIGHBOURHOODS; i++) {
 		const struct demo_neighbourhood *n = &neighbourhoods[i];
-		bool female;
-		char *muhtar = person_name(&r, &female), phone[16];
-		make_mobile(&r, phone);
+		struct demo_person muhtar;
+		person_of(SEED_NEIGHBOURHOODS, i, &muhtar);
 		/* Meram's centre is near 37.84 N, 32.45 E; the villages lie up to ~25 km west and south. */
-		int64_t lat = 37840000 + (n->urban ? (int64_t)below(&r, 50000) - 25000 : -(int64_t)below(&r, 220000));
-		int64_t lon = 32450000 + (n->urban ? (int64_t)below(&r, 60000) - 30000 : -(int64_t)below(&r, 300000));
-		int population = n->urban ? 6000 + (int)below(&r, 24000) : 250 + (int)below(&r, 2500);
+		int64_t lat = 37840000 + (n->urban ? (int64_t)demo_rng_below(&r, 50000) - 25000
+						   : -(int64_t)demo_rng_below(&r, 220000));
+		int64_t lon = 32450000 + (n->urban ? (int64_t)demo_rng_below(&r, 60000) - 30000
+						   : -(int64_t)demo_rng_below(&r, 300000));
+		int population =
+			n->urban ? 6000 + (int)demo_rng_below(&r, 24000) : 250 + (int)demo_rng_below(&r, 2500);
 		char *mail = mailbox(n->name);
 		char *email = xasprintf("muhtar.%s@meram.example", mail);
 		int64_t id = find_neighbourhood(ld->db, n->name);
 		int64_t rc = id;
 		if (id == 0) {
-			json_t *v = json_pack("{s:s,s:s,s:s,s:s,s:i,s:I,s:I,s:b}", "name", n->name, "muhtar_name", muhtar,
-					      "muhtar_phone", phone, "muhtar_email", email, "population", population,
-					      "lat_e6", (json_int_t)lat, "lon_e6", (json_int_t)lon, "active", 1);
+			json_t *v = json_pack("{s:s,s:s,s:s,s:s,s:i,s:I,s:I,s:b}", "name", n->name, "muhtar_name",
+					      muhtar.name, "muhtar_phone", muhtar.phone, "muhtar_email", email,
+					      "population", population, "lat_e6", (json_int_t)lat, "lon_e6",
+					      (json_int_t)lon, "active", 1);
 			rc = neighbourhood_save(ld->db, ACTOR, 0, v);
 			json_decref(v);
 			if (rc > 0)
 				ld->sum->neighbourhoods++;
 		}
-		free(muhtar);
 		free(mail);
 		free(email);
 		if (rc <= 0)
@@ -396,45 +316,37 @@ static int load_users(struct loader *ld, char hashes[N_USERS][PASSWORD_HASH_BYTE
 
 static int load_citizens(struct loader *ld)
 {
-	struct rng r = {0x4B414C454D00003ull};
+	struct demo_rng r = {SEED_CITIZENS};
 	static const char *const channels[] = {"phone", "phone", "phone", "phone", "sms",
 					       "sms",   "sms",   "email", "email", "letter"};
 	for (int i = 0; i < N_CITIZENS; i++) {
-		bool female;
-		char tckn[12], phone[16];
-		char *name = person_name(&r, &female);
-		make_tckn(&r, tckn);
-		make_mobile(&r, phone);
-		size_t nb = below(&r, N_NEIGHBOURHOODS);
-		char *addr = address(&r, neighbourhoods[nb].name);
-		bool has_email = below(&r, 10) < 4;
-		char *box = mailbox(name);
-		char *email = has_email ? xasprintf("%s%u@example.com", box, below(&r, 100)) : xstrdup("");
+		struct demo_person p;
+		person_of(SEED_CITIZENS, (size_t)i, &p);
+		char *addr = demo_address(&p, neighbourhoods[p.neighbourhood].name);
+		bool has_email = demo_rng_below(&r, 10) < 4;
 		const char *channel = PICK(&r, channels);
 		if (!strcmp(channel, "email") && !has_email)
 			channel = "sms";
-		bool consent = below(&r, 10) < 8;
-		bool no_phone = below(&r, 20) == 0; /* a few reach the office only by letter */
+		bool consent = demo_rng_below(&r, 10) < 8;
+		bool no_phone = demo_rng_below(&r, 20) == 0; /* a few reach the office only by letter */
 		if (no_phone && strcmp(channel, "email"))
 			channel = "letter";
 
-		int64_t id = find(ld->db, SQL_PARTY_BY_TCKN, tckn);
+		int64_t id = find(ld->db, SQL_PARTY_BY_TCKN, p.tckn);
 		int64_t rc = id;
 		if (id == 0) {
 			json_t *v = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:b,s:b}", "kind", "citizen",
-					      "institution_kind", "", "name", name, "tckn", tckn, "phone",
-					      no_phone ? "" : phone, "email", email, "address", addr, "neighbourhood_id",
-					      (json_int_t)ld->neighbourhood_ids[nb], "preferred_channel", channel,
-					      "contact_person", "", "kvkk_consent", consent, "kvkk_notice", 1);
+					      "institution_kind", "", "name", p.name, "tckn", p.tckn, "phone",
+					      no_phone ? "" : p.phone, "email", has_email ? p.email : "", "address", addr,
+					      "neighbourhood_id", (json_int_t)ld->neighbourhood_ids[p.neighbourhood],
+					      "preferred_channel", channel, "contact_person", "", "kvkk_consent", consent,
+					      "kvkk_notice", 1);
 			rc = party_save(ld->db, ACTOR, 0, v);
 			json_decref(v);
 			if (rc > 0)
 				ld->sum->citizens++;
 		}
-		free(name);
 		free(addr);
-		free(box);
-		free(email);
 		if (rc < 0)
 			return error("demo: cannot load citizen %d", i);
 	}
@@ -443,30 +355,29 @@ static int load_citizens(struct loader *ld)
 
 static int load_institutions(struct loader *ld)
 {
-	struct rng r = {0x4B414C454D00004ull};
+	struct demo_rng r = {SEED_INSTITUTIONS};
 	for (size_t i = 0; i < N_INSTITUTIONS; i++) {
 		const struct demo_institution *in = &institutions[i];
-		bool female;
-		char *contact = person_name(&r, &female), phone[16];
+		struct demo_person contact;
+		person_of(SEED_INSTITUTIONS, i, &contact);
+		char phone[16];
 		make_landline(&r, phone);
-		size_t nb = below(&r, N_NEIGHBOURHOODS);
-		char *addr = address(&r, neighbourhoods[nb].name);
+		char *addr = demo_address(&contact, neighbourhoods[contact.neighbourhood].name);
 		char *email = xasprintf("info@%s", in->mailbox_domain);
-		const char *channel = below(&r, 2) ? "email" : below(&r, 2) ? "phone" : "letter";
+		const char *channel = demo_rng_below(&r, 2) ? "email" : demo_rng_below(&r, 2) ? "phone" : "letter";
 		int64_t id = find(ld->db, SQL_INSTITUTION_BY_NAME, in->name);
 		int64_t rc = id;
 		if (id == 0) {
 			json_t *v = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:b}", "kind", "institution",
 					      "institution_kind", in->kind, "name", in->name, "tckn", "", "phone", phone,
 					      "email", email, "address", addr, "neighbourhood_id",
-					      (json_int_t)ld->neighbourhood_ids[nb], "preferred_channel", channel,
-					      "contact_person", contact, "kvkk_notice", 1);
+					      (json_int_t)ld->neighbourhood_ids[contact.neighbourhood], "preferred_channel",
+					      channel, "contact_person", contact.name, "kvkk_notice", 1);
 			rc = party_save(ld->db, ACTOR, 0, v);
 			json_decref(v);
 			if (rc > 0)
 				ld->sum->institutions++;
 		}
-		free(contact);
 		free(addr);
 		free(email);
 		if (rc < 0)

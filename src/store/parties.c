@@ -19,11 +19,18 @@
  *     matches two of the words (e.g. "mehmet yilmaz"; for "meh yil": "mehmet yildiz", "mehmet yilmaz"); if
  *     there are at most PAIR_LISTS_MAX, merge them (plan "merge": read each list from where the page starts,
  *     in rounds, only as far as the page needs), testing any other words on the way;
- *   - a word covers few distinct terms (at most TERM_LISTS_MAX, e.g. "yilmaz", "yilmaz" + "yilmazer"): each
- *     term's rows come out of the primary key already in order, so merge them the same way (of several such
- *     words, the one with fewest rows is read);
+ *   - a word covers few distinct terms (at most TERM_LISTS_MAX, e.g. "yilmaz", "yilmaz" + "yilmazer"; beside
+ *     other words TERM_LISTS_MANY, e.g. "m" of "m y"): each term's rows come out of the primary key already in
+ *     order, so merge them the same way (of several such words, the one with fewest rows is read);
  *   - otherwise every word is a short, common prefix ("a", "me"): walk the parties in order and keep those
- *     that have all the words; matches are dense, so a page is found quickly (plan "scan").
+ *     that have all the words (plan "scan").
+ * Bounds. Where other words are tested on the rows read (plans "merge" and "scan"), they may be rare among them
+ * ("m y", "a b c", "k o z": few parties have all the words), and filling a page could read the whole register.
+ * So a page makes at most PROBES_MAX word tests (PROBES_MAX / n rows tested for n words to test); a page not full
+ * by then ends where every list has been read to: it holds the matches up to there (in order, maybe none), its
+ * "next" cursor goes on from there and "truncated" is set, so the page can ask for a longer query. Paging on
+ * still finds every match once. Plan "rare" reads fewer than RARE_LIMIT rows, and a merge that tests no other
+ * word stops after a page of matches.
  * A query that looks like an e-mail, a phone number or a TCKN is matched exactly on those columns instead.
  */
 #include <ctype.h>
@@ -49,9 +56,13 @@
 #define PAIR_MAX (2 * WORD_MAX) /* bytes of a stored pair "a b" and its NUL */
 #define RARE_LIMIT 1000 /* below this many term rows, a word's matches are sorted rather than merged */
 #define TERM_LISTS_MAX 16  /* most terms of one word merged; a word with more is a short, common prefix */
-#define PAIR_LISTS_MAX 256 /* most pairs merged */
+#define TERM_LISTS_MANY 64 /* the same beside other words: they are rare in the parties' order (plan "scan") */
+#define PAIR_LISTS_MAX 128 /* most pairs merged */
 #define PAIR_SEEKS_MAX 128 /* first words of pairs looked at before giving the pair index up */
-#define DRIVER_COUNT_LIMIT 5000 /* rows counted to choose between common words (a fraction of a ms) */
+#define DRIVER_COUNT_LIMIT 2000 /* rows counted to choose between common words (a fraction of a ms) */
+/* Word tests (index probes, ~2 us each on 1,000,000 parties) one page of plan "scan" or "merge" makes at most: a
+ * page not full by then is cut short (see "Bounds" above). */
+#define PROBES_MAX 1000
 #define DUPLICATES_MAX 20
 /* The greatest code point, U+10FFFF, in UTF-8: w followed by it is above every term that starts with w. */
 #define PREFIX_END "\xf4\x8f\xbf\xbf"
@@ -93,16 +104,28 @@ static const char SQL_SEARCH_RARE[] =
 /* Plan "merge", one term: its rows in (sort_key, party_id) order straight from the primary key. */
 static const char SQL_SEARCH_TERM[] =
 	"SELECT " COLS " FROM party_terms t CROSS JOIN parties p LEFT JOIN neighbourhoods n ON n.id = p.neighbourhood_id "
-	"WHERE t.term = ? AND (t.sort_key, t.party_id) > (?, ?)" OTHER_WORDS("t.party_id") " AND p.id = t.party_id"
+	"WHERE t.term = ? AND (t.sort_key, t.party_id) > (?, ?) AND (t.sort_key, t.party_id) <= (?, ?)"
+	OTHER_WORDS("t.party_id") " AND p.id = t.party_id"
 	FILTERS " ORDER BY t.sort_key, t.party_id LIMIT ?";
 /* Plan "merge", one pair of words: as above, from the pair index. */
 static const char SQL_SEARCH_PAIR[] =
 	"SELECT " COLS " FROM party_pairs t CROSS JOIN parties p LEFT JOIN neighbourhoods n ON n.id = p.neighbourhood_id "
-	"WHERE t.pair = ? AND (t.sort_key, t.party_id) > (?, ?)" OTHER_WORDS("t.party_id") " AND p.id = t.party_id"
+	"WHERE t.pair = ? AND (t.sort_key, t.party_id) > (?, ?) AND (t.sort_key, t.party_id) <= (?, ?)"
+	OTHER_WORDS("t.party_id") " AND p.id = t.party_id"
 	FILTERS " ORDER BY t.sort_key, t.party_id LIMIT ?";
-/* Plan "scan": the parties in order, each tested for every word. */
+/* Plan "scan": the parties in order up to a bound (so many after the cursor), each tested for every word; the
+ * bound. Sort keys are lowercase hex, so ("g", 0) is above every party. */
 static const char SQL_SEARCH_SCAN[] =
-	"SELECT " COLS FROM "WHERE " KEYSET " AND " WORD_TEST("p.id") OTHER_WORDS("p.id") FILTERS ORDER;
+	"SELECT " COLS FROM "WHERE " KEYSET " AND (p.sort_key, p.id) <= (?, ?) AND " WORD_TEST("p.id")
+	OTHER_WORDS("p.id") FILTERS ORDER;
+static const char SQL_SCAN_BOUND[] =
+	"SELECT id, sort_key FROM parties WHERE (sort_key, id) > (?, ?) ORDER BY sort_key, id LIMIT 1 OFFSET ?";
+/* The bounds of plan "merge": the row of one list so many rows after a cursor. */
+static const char SQL_TERM_BOUND[] = "SELECT party_id, sort_key FROM party_terms WHERE term = ? AND "
+				     "(sort_key, party_id) > (?, ?) ORDER BY sort_key, party_id LIMIT 1 OFFSET ?";
+static const char SQL_PAIR_BOUND[] = "SELECT party_id, sort_key FROM party_pairs WHERE pair = ? AND "
+				     "(sort_key, party_id) > (?, ?) ORDER BY sort_key, party_id LIMIT 1 OFFSET ?";
+#define SCAN_UNBOUNDED "g"
 static const char SQL_COUNT_RANGE[] =
 	"SELECT COUNT(*) FROM (SELECT 1 FROM party_terms WHERE term >= ? AND term < ? LIMIT ?) x";
 static const char SQL_NEXT_TERM[] = "SELECT term FROM party_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT 1";
@@ -226,6 +249,7 @@ struct search_word {
  * of the primary key in (sort_key, party_id) order. */
 struct merge_lists {
 	const char *sql;    /* SQL_SEARCH_TERM or SQL_SEARCH_PAIR */
+	const char *bound_sql; /* SQL_TERM_BOUND or SQL_PAIR_BOUND */
 	unsigned matched;   /* bit k: query word k is matched by every list, so it is not tested again */
 	int n, max;
 	char keys[PAIR_LISTS_MAX][PAIR_MAX];
@@ -330,13 +354,14 @@ static int add_lists(struct db *db, struct merge_lists *ml, const char *lo, cons
 	}
 }
 
-/* The lists of the stored terms starting with word k. Returns 0, 1 when there are too many, or -1. */
-static int term_lists(struct db *db, const struct search_word *ws, int k, struct merge_lists *ml)
+/* The lists of the stored terms starting with word k, at most max. Returns 0, 1 when there are too many, or -1. */
+static int term_lists(struct db *db, const struct search_word *ws, int k, int max, struct merge_lists *ml)
 {
 	ml->sql = SQL_SEARCH_TERM;
+	ml->bound_sql = SQL_TERM_BOUND;
 	ml->matched = 1u << k;
 	ml->n = 0;
-	ml->max = TERM_LISTS_MAX;
+	ml->max = max;
 	return add_lists(db, ml, ws[k].word, ws[k].end);
 }
 
@@ -346,6 +371,7 @@ static int term_lists(struct db *db, const struct search_word *ws, int k, struct
 static int pair_lists(struct db *db, const struct search_word *ws, int j, int k, struct merge_lists *ml)
 {
 	ml->sql = SQL_SEARCH_PAIR;
+	ml->bound_sql = SQL_PAIR_BOUND;
 	ml->matched = 1u << j | 1u << k;
 	ml->n = 0;
 	ml->max = PAIR_LISTS_MAX;
@@ -404,33 +430,97 @@ static size_t sort_unique(struct merged_row *rows, size_t n)
 	return kept;
 }
 
+/* The row of sql's list key (NULL for the parties) that is offset rows after cur, into bound (OUT). Returns 1,
+ * 0 when the list ends before (bound is then above every row), or -1. */
+static int row_after(struct db *db, const char *sql, const char *key, const struct list_cursor *cur, int offset,
+		     struct list_cursor *bound)
+{
+	snprintf(bound->sort_key, sizeof bound->sort_key, "%s", SCAN_UNBOUNDED);
+	bound->id = 0;
+	struct db_stmt *st = db_prep(db, sql);
+	if (!st)
+		return -1;
+	int i = 1;
+	if (key)
+		db_bind_text(st, i++, key);
+	i = bind_keyset(st, i, cur);
+	db_bind_int(st, i, offset);
+	enum db_rc rc = db_step(st);
+	if (rc != DB_ROW)
+		return rc == DB_OK ? 0 : -1;
+	bound->id = db_col_int(st, 0);
+	snprintf(bound->sort_key, sizeof bound->sort_key, "%s", db_col_text(st, 1));
+	db_reset(st);
+	return 1;
+}
+
+/* Ends a page that the row budget cut short at to, the last row every list still open has been read to: the
+ * rows found up to it are shown, out["next"] continues after it, out["truncated"] says a longer query would do
+ * better. */
+static void set_truncated(json_t *out, const struct list_cursor *to)
+{
+	char next[600];
+	snprintf(next, sizeof next, "%lld.%s", (long long)to->id, to->sort_key);
+	json_object_set_new(out, "next", json_string(next));
+	json_object_set_new(out, "truncated", json_true());
+}
+
 /* Plan "merge": the lists read in rounds, each from where it stopped, until the first limit + 1 rows of their
  * union are known: a list whose last row read already sorts after the (limit + 1)th row found so far has
  * nothing more to give. So when the other words are rare among a list's rows, each list is read about as far
- * as its share of the page, not a whole page's worth. Returns 0 or -1. */
+ * as its share of the page, not a whole page's worth. When other words are tested, each read of a list stops
+ * at a bound (row_after), and all the reads of a page make PROBES_MAX word tests at most: a page the budget cuts
+ * short ends where every open list has been read to (set_truncated). Returns 0 or -1. */
 static int search_merge(struct db *db, const struct party_filter *f, const struct list_cursor *cur,
 			const struct search_word *ws, int n_words, const struct merge_lists *ml, int limit,
 			json_t *items, json_t *out)
 {
+	if (ml->n == 0) {
+		json_object_set_new(out, "next", json_null()); /* no party has the words together */
+		return 0;
+	}
 	struct merged_row *rows = NULL;
 	size_t n = 0, cap = 0;
 	struct list_cursor *from = xcalloc((size_t)ml->n, sizeof *from);
 	bool *more = xcalloc((size_t)ml->n, sizeof *more);
-	int rc = -1, batch = (limit + 1) / ml->n + 2;
+	int rc = -1, batch = (limit + 1) / ml->n + 2, tested = 0, others = 0;
+	bool cut = false;
+	for (int k = 0; k < n_words; k++)
+		others += !(ml->matched & (1u << k));
+	const int rows_max = others ? PROBES_MAX / others : 0; /* rows tested at most */
 	for (int k = 0; k < ml->n; k++) {
 		from[k] = *cur;
 		more[k] = true;
 	}
 	for (;;) {
+		/* this round's reads share what is left of the budget */
+		int open = 0;
+		for (int k = 0; k < ml->n; k++)
+			open += more[k];
+		int window = 4 * batch, share = open ? (rows_max - tested) / open : 0;
+		if (window > share)
+			window = share > 1 ? share : 1;
 		for (int k = 0; k < ml->n; k++) {
 			if (!more[k])
 				continue;
+			struct list_cursor bound;
+			int bounded = 0;
+			if (others) {
+				bounded = row_after(db, ml->bound_sql, ml->keys[k], &from[k], window - 1, &bound);
+				if (bounded < 0)
+					goto out;
+				tested += window;
+			} else {
+				snprintf(bound.sort_key, sizeof bound.sort_key, "%s", SCAN_UNBOUNDED);
+				bound.id = 0;
+			}
 			struct db_stmt *st = db_prep(db, ml->sql);
 			if (!st)
 				goto out;
 			int i = 1, got = 0;
 			db_bind_text(st, i++, ml->keys[k]);
 			i = bind_keyset(st, i, &from[k]);
+			i = bind_keyset(st, i, &bound);
 			i = bind_other_words(st, i, ws, n_words, ml->matched);
 			i = bind_filters(st, i, f);
 			db_bind_int(st, i, batch);
@@ -448,7 +538,9 @@ static int search_merge(struct db *db, const struct party_filter *f, const struc
 			}
 			if (r != DB_OK)
 				goto out;
-			more[k] = got == batch;
+			more[k] = got == batch || bounded == 1;
+			if (got < batch && bounded == 1)
+				from[k] = bound; /* read up to the bound, none beyond it */
 		}
 		n = sort_unique(rows, n);
 		/* the (limit + 1)th row so far bounds the page: lists already past it are done */
@@ -461,8 +553,33 @@ static int search_merge(struct db *db, const struct party_filter *f, const struc
 		}
 		if (!again)
 			break;
+		if (others && tested >= rows_max) {
+			cut = true;
+			break;
+		}
 		batch = batch < 4096 ? batch * 2 : batch;
 	}
+	if (cut) {
+		/* only the rows up to the least far read of the open lists are known to be all there are */
+		int least = -1;
+		for (int k = 0; k < ml->n; k++)
+			if (more[k] && (least < 0 || key_cmp(from[k].sort_key, from[k].id, from[least].sort_key,
+							     from[least].id) < 0))
+				least = k;
+		size_t known = 0;
+		while (known < n && key_cmp(rows[known].sort_key, rows[known].id, from[least].sort_key,
+					    from[least].id) <= 0)
+			known++;
+		if (known <= (size_t)limit) {
+			for (size_t k = 0; k < known; k++)
+				json_array_append(items, rows[k].item);
+			set_truncated(out, &from[least]);
+			log_debug("party search: merge stopped after %d rows, %zu found", tested, known);
+			rc = 0;
+			goto out;
+		}
+	}
+	log_debug("party search: merge tested %d rows, %zu found", tested, n);
 	size_t shown = n < (size_t)limit ? n : (size_t)limit;
 	for (size_t k = 0; k < shown; k++)
 		json_array_append(items, rows[k].item);
@@ -500,14 +617,23 @@ static bool choose_pair(const struct search_word *ws, int n_words, int *j, int *
 	return best > 0;
 }
 
-/* Plan "scan": the parties in order, each tested for every word. Returns 0 or -1. */
+/* Plan "scan": the parties in order, each tested for every word, PROBES_MAX / n_words of them at most. When the
+ * words are rare among the parties (two or three short prefixes: "m y", "a b c") a page could otherwise read the whole
+ * register. A page that is not full by then ends at the last party it may test: it shows the matches found so
+ * far (correct and in order, maybe none), out["next"] continues after that party and out["truncated"] is true,
+ * so the page can ask for a longer query. Returns 0 or -1. */
 static int search_scan(struct db *db, const struct party_filter *f, const struct list_cursor *cur,
 		       const struct search_word *ws, int n_words, int limit, json_t *items, json_t *out)
 {
+	struct list_cursor bound;
+	int rows_max = PROBES_MAX / n_words, bounded = row_after(db, SQL_SCAN_BOUND, NULL, cur, rows_max - 1, &bound);
+	if (bounded < 0)
+		return -1;
 	struct db_stmt *st = db_prep(db, SQL_SEARCH_SCAN);
 	if (!st)
 		return -1;
 	int i = bind_keyset(st, 1, cur);
+	i = bind_keyset(st, i, &bound);
 	db_bind_text(st, i++, ws[0].word);
 	db_bind_text(st, i++, ws[0].word);
 	db_bind_text(st, i++, ws[0].end);
@@ -515,6 +641,10 @@ static int search_scan(struct db *db, const struct party_filter *f, const struct
 	i = bind_filters(st, i, f);
 	db_bind_int(st, i, limit + 1);
 	list_collect(st, items, limit, row_item, 1, out);
+	if (bounded == 1 && json_is_null(json_object_get(out, "next"))) {
+		set_truncated(out, &bound);
+		log_debug("party search: scan stopped after %d parties, %zu found", rows_max, json_array_size(items));
+	}
 	return 0;
 }
 
@@ -565,7 +695,7 @@ static int search_words(struct db *db, const struct party_filter *f, const struc
 	 * rows, since with few results its whole row list is read */
 	int64_t best_count = -1;
 	for (k = 0; k < n_words; k++) {
-		int found = term_lists(db, ws, k, ml);
+		int found = term_lists(db, ws, k, n_words > 1 ? TERM_LISTS_MANY : TERM_LISTS_MAX, ml);
 		if (found < 0)
 			goto out;
 		if (found > 0)

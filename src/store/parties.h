@@ -40,7 +40,10 @@ json_t *party_get(struct db *db, int64_t id, bool full);
 
 /* Lists parties in Turkish order of their names, filtered, keyset-paginated: after = the "next" cursor of the
  * previous page (NULL or "" = first page), limit 1..500. Returns {"items":[...], "next": cursor or null} with
- * masked TCKNs. A text query uses the word index (see parties.c for how a query is planned). */
+ * masked TCKNs. A text query uses the word index (see parties.c for how a query is planned); a search whose words
+ * are found together on few of the rows it reads stops after a bounded number of them: the page then holds fewer
+ * than limit items (maybe none), "next" goes on from where it stopped and "truncated": true is added (the page
+ * should suggest a longer query). Only such a page has "next" with fewer than limit items. */
 json_t *party_list(struct db *db, const struct party_filter *f, const char *after, int limit);
 
 /* Other parties (id != exclude_id; 0 = none) sharing the TCKN, phone or e-mail given ("" or NULL = not

@@ -5,6 +5,9 @@
 #include <time.h>
 #include "core/bizcal.h"
 #include "core/holidays.h"
+#include "store/app_reference.h"
+#include "store/appointments.h"
+#include "store/archive.h"
 #include "store/audit.h"
 #include "store/setup.h"
 #include "util/log.h"
@@ -114,12 +117,18 @@ int setup_database(struct db *db)
 {
 	if (db_migrate(db) < 0)
 		return -1;
+	if (appt_search_backfill(db) < 0)
+		return -1;
 	if (db_begin_write(db) != 0)
 		return -1;
 	int year = ymd_from_unix((int64_t)time(NULL)) / 10000;
 	int rc = ensure_csrf_key(db);
 	for (int y = year; rc == 0 && y <= year + 2; y++)
 		rc = seed_holidays(db, y);
+	if (rc == 0 && file_plan_seed(db) < 0)
+		rc = -1;
+	if (rc == 0 && app_reference_seed(db) != 0)
+		rc = -1;
 	if (rc != 0 || db_commit(db) != 0) {
 		db_rollback(db);
 		return error("cannot prepare the database");

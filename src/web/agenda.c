@@ -10,7 +10,9 @@
 #include "core/slots.h"
 #include "core/validate.h"
 #include "store/agenda.h"
+#include "store/appointments.h"
 #include "store/audit.h"
+#include "store/setup.h"
 #include "store/db.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
@@ -984,7 +986,7 @@ static const struct field period_fields[PF__MAX] = {
 	[PF_NAME] = {"p_name", F_TEXT, false, 60, NULL, "agenda.plan.break_name", 0, 0},
 };
 
-enum { SF_BUFFER, SF_INSTITUTION, SF_CITIZEN, SF_CAP, SF_GRANULARITY, SF__MAX };
+enum { SF_BUFFER, SF_INSTITUTION, SF_CITIZEN, SF_CAP, SF_GRANULARITY, SF_REMINDERS, SF__MAX };
 static const struct field settings_fields[SF__MAX] = {
 	[SF_BUFFER] = {"buffer_min", F_INT, true, 0, NULL, "agenda.settings.buffer", 0, 240},
 	[SF_INSTITUTION] = {"duration_institution", F_INT, true, 0, NULL, "agenda.settings.duration_institution", 5,
@@ -992,6 +994,8 @@ static const struct field settings_fields[SF__MAX] = {
 	[SF_CITIZEN] = {"duration_citizen", F_INT, true, 0, NULL, "agenda.settings.duration_citizen", 5, 480},
 	[SF_CAP] = {"citizen_daily_cap", F_INT, true, 0, NULL, "agenda.settings.citizen_cap", 0, 1000},
 	[SF_GRANULARITY] = {"granularity_min", F_INT, true, 0, NULL, "agenda.settings.granularity", 1, 240},
+	/* appointment reminders (store/appointments.h): checked with appt_reminder_hours_parse */
+	[SF_REMINDERS] = {"reminder_hours", F_TEXT, false, 60, NULL, "agenda.settings.reminder_hours", 0, 0},
 };
 
 enum { XF_DATE, XF_KIND, XF_START, XF_END, XF_NOTE, XF__MAX };
@@ -1035,6 +1039,10 @@ static json_t *plan_context(struct req *r)
 	json_t *settings = json_pack("{s:i,s:i,s:i,s:i,s:i}", "buffer_min", s.buffer_min, "duration_institution",
 				     s.duration_institution_min, "duration_citizen", s.duration_citizen_min,
 				     "citizen_daily_cap", s.citizen_daily_cap, "granularity_min", s.granularity_min);
+	char reminders[128];
+	if (setting_get(r->db, APPT_SETTING_REMINDER_HOURS, reminders, sizeof reminders) != 1)
+		snprintf(reminders, sizeof reminders, "%s", APPT_SETTING_REMINDER_HOURS_DEFAULT);
+	json_object_set_new(settings, "reminder_hours", json_string(reminders));
 	json_t *exceptions = agenda_exception_list(r->db, today_ymd(), 100), *x;
 	json_array_foreach(exceptions, i, x)
 	{
@@ -1119,7 +1127,12 @@ void h_agenda_plan_delete(struct req *r)
 void h_agenda_settings_save(struct req *r)
 {
 	json_t *values = json_object(), *errors = json_object();
-	if (form_check(r, settings_fields, SF__MAX, values, errors)) {
+	form_check(r, settings_fields, SF__MAX, values, errors);
+	int hours[APPT_MAX_REMINDERS], n_hours;
+	if (!json_object_get(errors, "reminder_hours") &&
+	    appt_reminder_hours_parse(str(values, "reminder_hours"), hours, &n_hours) != 0)
+		form_error(r, errors, &settings_fields[SF_REMINDERS], "agenda.error.reminder_hours");
+	if (json_object_size(errors)) {
 		json_t *ctx = plan_context(r);
 		json_object_set(ctx, "settings", values); /* show what was typed */
 		form_fail(r, "agenda_plan", "agenda.plan.title", ctx, values, errors);
@@ -1130,13 +1143,26 @@ void h_agenda_settings_save(struct req *r)
 		(int)num(values, "duration_citizen"),  (int)num(values, "citizen_daily_cap"),
 		(int)num(values, "granularity_min"),
 	};
+	/* The reminders as typed, tidied: "24, 2" -> "24,2"; "" -> "0" (none). */
+	char reminders[128] = "";
+	for (int k = 0; k < n_hours; k++)
+		snprintf(reminders + strlen(reminders), sizeof reminders - strlen(reminders), "%s%d", k ? "," : "",
+			 hours[k]);
+	if (!n_hours)
+		snprintf(reminders, sizeof reminders, "0");
 	json_decref(values);
 	json_decref(errors);
 	if (db_begin_write(r->db) != 0) {
 		resp_error(r, 503, "unavailable", "error.unavailable");
 		return;
 	}
-	plan_write_done(r, agenda_settings_save(r->db, r->actor.username, &s), "flash.saved");
+	char old[128];
+	int rc = agenda_settings_save(r->db, r->actor.username, &s);
+	bool changed = setting_get(r->db, APPT_SETTING_REMINDER_HOURS, old, sizeof old) != 1 ||
+		       strcmp(old, reminders) != 0;
+	if (rc == 0 && changed)
+		rc = setting_set(r->db, r->actor.username, APPT_SETTING_REMINDER_HOURS, reminders, false);
+	plan_write_done(r, rc, "flash.saved");
 }
 
 void h_agenda_exception_save(struct req *r)

@@ -1,10 +1,14 @@
 /* home.c: the home page, by role: what needs doing and where things are.
  * (No count of the people register: COUNT(*) over a million rows would cost tens of milliseconds.) */
+#include <time.h>
 #include "store/db.h"
+#include "store/walkins.h"
 #include "web/agenda.h"
+#include "web/app_inbox.h"
 #include "web/handlers.h"
 #include "web/page.h"
 #include "web/parties.h"
+#include "web/walkins.h"
 
 static const char SQL_COUNTS[] =
 	"SELECT (SELECT COUNT(*) FROM directorates WHERE active = 1), (SELECT COUNT(*) FROM neighbourhoods), "
@@ -28,5 +32,12 @@ void h_home(struct req *r)
 		json_object_set_new(ctx, "today", today);
 		json_object_set_new(ctx, "show_today", json_true());
 	}
+	/* Today's walk-in queue: how many wait, and the way to it. */
+	if (r->actor.role & WALKINS_READ) {
+		json_object_set_new(ctx, "walkins_waiting", json_integer(walkin_waiting_count(r->db, (int64_t)time(NULL))));
+		json_object_set_new(ctx, "show_walkins", json_true());
+	}
+	/* Applications: what is due or overdue, returned, waiting for feedback; a directorate's inbox; the clocks. */
+	app_home_widgets(r, ctx);
 	page_render(r, 200, "home", "home.title", ctx);
 }

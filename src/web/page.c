@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "api/open311.h"
 #include "http/cookie.h"
 #include "util/i18n.h"
 #include "web/page.h"
@@ -17,10 +18,14 @@ static const struct nav_item nav_items[] = {
 	{"/", "nav.home", ROLES_STAFF},
 	{"/agenda", "nav.agenda", ROLES_OFFICE | ROLE_MAYOR | ROLE_VIEWER},
 	{"/appointments", "nav.appointments", ROLES_OFFICE | ROLE_MAYOR | ROLE_VIEWER},
+	{"/walk-ins", "nav.walkins", ROLES_OFFICE | ROLE_MAYOR | ROLE_VIEWER},
+	{"/applications", "nav.applications", ROLES_STAFF},
+	{"/appointments/queue", "nav.appt_queue", ROLE_MAYOR},
 	{"/parties", "nav.parties", ROLES_OFFICE | ROLE_MAYOR | ROLE_VIEWER},
 	{"/directorates", "nav.directorates", ROLES_STAFF},
 	{"/neighbourhoods", "nav.neighbourhoods", ROLES_STAFF},
 	{"/holidays", "nav.holidays", ROLES_STAFF},
+	{"/admin/categories", "nav.categories", ROLES_OFFICE},
 	{"/admin/users", "nav.users", ROLE_ADMIN},
 	{"/admin/settings", "nav.settings", ROLE_ADMIN},
 	{"/admin/notifications", "nav.notifications", ROLES_OFFICE},
@@ -28,17 +33,35 @@ static const struct nav_item nav_items[] = {
 	{"/admin/audit", "nav.audit", ROLE_ADMIN | ROLE_CHIEF},
 };
 
+/* Length of href when path is it or lies under it ("/agenda" covers "/agenda/week"), else 0. */
+static size_t nav_match(const char *path, const char *href)
+{
+	size_t n = strlen(href);
+	if (strcmp(path, href) == 0)
+		return n;
+	if (n > 1 && strncmp(path, href, n) == 0 && (path[n] == '/' || path[n] == '.' || path[n] == '?'))
+		return n;
+	return 0;
+}
+
+/* The nav items of the actor's role; the one that covers the path most closely is the current one, so
+ * /appointments/queue marks "queue" and not "appointments" too. */
 static json_t *nav_for(struct req *r)
 {
+	size_t n_items = sizeof nav_items / sizeof nav_items[0], best = n_items, best_len = 0;
+	for (size_t i = 0; i < n_items; i++) {
+		size_t len = (nav_items[i].roles & r->actor.role) ? nav_match(r->path, nav_items[i].href) : 0;
+		if (len > best_len) {
+			best = i;
+			best_len = len;
+		}
+	}
 	json_t *nav = json_array();
-	for (size_t i = 0; i < sizeof nav_items / sizeof nav_items[0]; i++) {
+	for (size_t i = 0; i < n_items; i++) {
 		if (!(nav_items[i].roles & r->actor.role))
 			continue;
-		size_t n = strlen(nav_items[i].href);
-		bool current = strcmp(r->path, nav_items[i].href) == 0 ||
-			       (n > 1 && strncmp(r->path, nav_items[i].href, n) == 0);
 		json_array_append_new(nav, json_pack("{s:s,s:s,s:b}", "href", nav_items[i].href, "label",
-						     i18n_get(r->lang, nav_items[i].label_key), "current", current));
+						     i18n_get(r->lang, nav_items[i].label_key), "current", i == best));
 	}
 	return nav;
 }
@@ -111,6 +134,10 @@ void page_render(struct req *r, unsigned status, const char *tmpl, const char *t
 
 void resp_error(struct req *r, unsigned status, const char *code, const char *message_key)
 {
+	if (strncmp(r->path, "/open311/", 9) == 0) {
+		open311_error(r, status, message_key); /* the GeoReport v2 error list, in the path's format */
+		return;
+	}
 	if (r->is_api) {
 		resp_json(r, status,
 			  json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", i18n_get(r->lang, message_key)));

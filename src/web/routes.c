@@ -21,6 +21,25 @@
 #include "web/appointments.h"
 /* The citizens' public appointment-request form (web/public_form.c) */
 #include "web/public_form.h"
+/* Walk-ins (workflow 2B): the pages and the JSON API */
+#include "api/walkins.h"
+#include "web/walkins.h"
+
+/* Open311 GeoReport v2, the Bizim Meram channel (api/open311.c) */
+#include "api/open311.h"
+
+/* Applications: reference data (categories, legal reasons, response templates): pages and JSON API */
+#include "api/app_reference.h"
+#include "web/app_reference.h"
+
+/* Applications: the staff pages, the case page, file downloads and the JSON API */
+#include "api/applications.h"
+#include "web/applications.h"
+#include "web/files.h"
+
+/* Applications: public and inbox (the citizens' form, receipt and tracking; the directorate inbox) */
+#include "web/app_inbox.h"
+#include "web/app_public.h"
 
 #define PUBLIC ROLE_PUBLIC
 #define STAFF ROLES_STAFF
@@ -176,12 +195,117 @@ const struct route routes[] = {
 	/* The public appointment-request form (web/public_form.c): no account; form token, honeypot, throttling */
 	{HTTP_GET, "/randevu-talebi", h_public_request_form, PUBLIC, 0, "public_request_form"},
 	{HTTP_POST, "/randevu-talebi", h_public_request_create, PUBLIC, 0, "public_request_create"},
+	/* Appointment extras (api/appointments.c, web/appointments.c): CSV of the filtered list, held details, the
+	 * Mayor's queue; before the {id} routes */
+	{HTTP_GET, "/api/v1/appointment-requests.csv", h_api_appointments_csv, APPT_READ | ROLE_INTEGRATION, 0,
+	 "api_appointments_csv"},
+	{HTTP_POST, "/api/v1/appointment-requests/{id}/details", h_api_appointment_details, OFFICE, 0,
+	 "api_appointment_details"},
+	{HTTP_GET, "/appointments.csv", h_appointments_csv, APPT_READ, 0, "appointments_csv"},
+	{HTTP_GET, "/appointments/queue", h_appointment_queue, OFFICE | ROLE_MAYOR, 0, "appointment_queue"},
+	{HTTP_POST, "/appointments/{id}/details", h_appointment_details_form, OFFICE, 0, "appointment_details"},
 	{HTTP_GET, "/appointments", h_appointments, APPT_READ, 0, "appointments"},
 	{HTTP_GET, "/appointments/new", h_appointment_new, OFFICE, 0, "appointment_new"},
 	{HTTP_POST, "/appointments", h_appointment_create, OFFICE, 0, "appointment_create"},
 	{HTTP_GET, "/appointments/{id}", h_appointment, APPT_READ, 0, "appointment"},
 	{HTTP_POST, "/appointments/{id}/transitions", h_appointment_transition_form, OFFICE | ROLE_MAYOR, 0,
 	 "appointment_transition"},
+
+	/* Walk-ins (web/walkins.c, api/walkins.c): the office acts, the Mayor and viewers read; /new and
+	 * /availability before the {id} routes */
+	{HTTP_GET, "/walk-ins", h_walkins, WALKINS_READ, 0, "walkins"},
+	{HTTP_GET, "/walk-ins/new", h_walkin_new, WALKINS_WRITE, 0, "walkin_new"},
+	{HTTP_POST, "/walk-ins", h_walkin_create, WALKINS_WRITE, 0, "walkin_create"},
+	{HTTP_GET, "/walk-ins/{id}", h_walkin, WALKINS_READ, 0, "walkin"},
+	{HTTP_POST, "/walk-ins/{id}/{action}", h_walkin_action, WALKINS_WRITE, 0, "walkin_action"},
+	{HTTP_GET, "/api/v1/walk-ins", h_api_walkins, WALKINS_READ, 0, "api_walkins"},
+	{HTTP_POST, "/api/v1/walk-ins", h_api_walkin_create, WALKINS_WRITE, 0, "api_walkin_create"},
+	{HTTP_GET, "/api/v1/walk-ins/availability", h_api_walkin_availability, WALKINS_READ, 0,
+	 "api_walkin_availability"},
+	{HTTP_GET, "/api/v1/walk-ins/{id}", h_api_walkin, WALKINS_READ, 0, "api_walkin"},
+	{HTTP_POST, "/api/v1/walk-ins/{id}/{action}", h_api_walkin_action, WALKINS_WRITE, 0, "api_walkin_action"},
+
+	/* Open311: GeoReport v2 (api/open311.c), the Bizim Meram channel. Every GET is public (nothing personal);
+	 * POST requests needs an API key of scope "open311" (the api_key form field or a Bearer header). Paths end in
+	 * ".xml" or ".json": the suffix is the last {argument} (the router matches "requests.{fmt}"). */
+	{HTTP_GET, "/open311/discovery.{fmt}", h_open311_discovery, PUBLIC, ROUTE_NO_SESSION, "open311_discovery"},
+	{HTTP_GET, "/open311/v2/services.{fmt}", h_open311_services, PUBLIC, ROUTE_NO_SESSION, "open311_services"},
+	{HTTP_GET, "/open311/v2/services/{code}", h_open311_service, PUBLIC, ROUTE_NO_SESSION, "open311_service"},
+	{HTTP_POST, "/open311/v2/requests.{fmt}", h_open311_request_create, ROLE_INTEGRATION, 0,
+	 "open311_request_create"},
+	{HTTP_GET, "/open311/v2/requests.{fmt}", h_open311_requests, PUBLIC, ROUTE_NO_SESSION, "open311_requests"},
+	{HTTP_GET, "/open311/v2/requests/{id}", h_open311_request, PUBLIC, ROUTE_NO_SESSION, "open311_request"},
+	{HTTP_GET, "/open311/v2/tokens/{token}", h_open311_token, PUBLIC, ROUTE_NO_SESSION, "open311_token"},
+
+	/* Applications: reference data (web/app_reference.c, api/app_reference.c): lists for the office, new and edit
+	 * for admin and chief; /new before the {id} routes */
+	{HTTP_GET, "/admin/categories", h_admin_categories, APPREF_READ, 0, "admin_categories"},
+	{HTTP_GET, "/admin/categories/new", h_admin_category_new, APPREF_WRITE, 0, "admin_category_new"},
+	{HTTP_POST, "/admin/categories", h_admin_category_create, APPREF_WRITE, 0, "admin_category_create"},
+	{HTTP_GET, "/admin/categories/{id}/edit", h_admin_category_edit, APPREF_WRITE, 0, "admin_category_edit"},
+	{HTTP_POST, "/admin/categories/{id}", h_admin_category_update, APPREF_WRITE, 0, "admin_category_update"},
+	{HTTP_GET, "/admin/legal-reasons", h_admin_legal_reasons, APPREF_READ, 0, "admin_legal_reasons"},
+	{HTTP_GET, "/admin/legal-reasons/new", h_admin_legal_reason_new, APPREF_WRITE, 0, "admin_legal_reason_new"},
+	{HTTP_POST, "/admin/legal-reasons", h_admin_legal_reason_create, APPREF_WRITE, 0, "admin_legal_reason_create"},
+	{HTTP_GET, "/admin/legal-reasons/{id}/edit", h_admin_legal_reason_edit, APPREF_WRITE, 0,
+	 "admin_legal_reason_edit"},
+	{HTTP_POST, "/admin/legal-reasons/{id}", h_admin_legal_reason_update, APPREF_WRITE, 0,
+	 "admin_legal_reason_update"},
+	{HTTP_GET, "/admin/templates", h_admin_templates, APPREF_READ, 0, "admin_templates"},
+	{HTTP_GET, "/admin/templates/new", h_admin_template_new, APPREF_WRITE, 0, "admin_template_new"},
+	{HTTP_POST, "/admin/templates", h_admin_template_create, APPREF_WRITE, 0, "admin_template_create"},
+	{HTTP_GET, "/admin/templates/{id}/edit", h_admin_template_edit, APPREF_WRITE, 0, "admin_template_edit"},
+	{HTTP_POST, "/admin/templates/{id}", h_admin_template_update, APPREF_WRITE, 0, "admin_template_update"},
+	{HTTP_GET, "/api/v1/categories", h_api_categories, STAFF | ROLE_INTEGRATION, 0, "api_categories"},
+	{HTTP_POST, "/api/v1/categories", h_api_category_create, APPREF_WRITE, 0, "api_category_create"},
+	{HTTP_GET, "/api/v1/categories/{id}", h_api_category, STAFF | ROLE_INTEGRATION, 0, "api_category"},
+	{HTTP_PUT, "/api/v1/categories/{id}", h_api_category_update, APPREF_WRITE, 0, "api_category_update"},
+	{HTTP_GET, "/api/v1/legal-reasons", h_api_legal_reasons, STAFF, 0, "api_legal_reasons"},
+	{HTTP_GET, "/api/v1/response-templates", h_api_response_templates, STAFF, 0, "api_response_templates"},
+
+	/* Applications (web/applications.c, web/applications_case.c, web/files.c, api/applications.c): read by the
+	 * office, the Mayor, viewers and directorates (a directorate only its own, in the SQL); the office takes in
+	 * and assesses, directorates act on their routes; .csv, /new and the longer paths before the {id} routes */
+	{HTTP_GET, "/applications.csv", h_applications_csv, APPS_READ, 0, "applications_csv"},
+	{HTTP_GET, "/applications", h_applications, APPS_READ, 0, "applications"},
+	{HTTP_GET, "/applications/new", h_application_new, APPS_OFFICE, 0, "application_new"},
+	{HTTP_POST, "/applications", h_application_create, APPS_OFFICE, ROUTE_UPLOAD, "application_create"},
+	{HTTP_GET, "/applications/{id}/receipt.pdf", h_application_receipt, APPS_OFFICE, 0, "application_receipt"},
+	{HTTP_POST, "/applications/{id}/transitions", h_application_transition_form, APPS_ACT, ROUTE_UPLOAD,
+	 "application_transition"},
+	{HTTP_POST, "/applications/{id}/routes/{rid}/transitions", h_application_route_form, APPS_ACT, ROUTE_UPLOAD,
+	 "application_route_transition"},
+	{HTTP_POST, "/applications/{id}/contacts", h_application_contact_form, APPS_OFFICE, 0, "application_contact"},
+	{HTTP_POST, "/applications/{id}/files", h_application_attach_form, APPS_ACT, ROUTE_UPLOAD,
+	 "application_attach"},
+	{HTTP_GET, "/applications/{id}", h_application, APPS_READ, 0, "application"},
+	{HTTP_GET, "/files/{id}", h_file_download, APPS_READ, 0, "file_download"},
+	{HTTP_GET, "/api/v1/applications.csv", h_api_applications_csv, APPS_READ | ROLE_INTEGRATION, 0,
+	 "api_applications_csv"},
+	{HTTP_GET, "/api/v1/applications", h_api_applications, APPS_READ | ROLE_INTEGRATION, 0, "api_applications"},
+	{HTTP_POST, "/api/v1/applications", h_api_application_create, APPS_OFFICE | ROLE_INTEGRATION, 0,
+	 "api_application_create"},
+	{HTTP_GET, "/api/v1/applications/{id}/events", h_api_application_events, APPS_READ | ROLE_INTEGRATION, 0,
+	 "api_application_events"},
+	{HTTP_POST, "/api/v1/applications/{id}/transitions", h_api_application_transition, APPS_ACT, 0,
+	 "api_application_transition"},
+	{HTTP_POST, "/api/v1/applications/{id}/routes/{rid}/transitions", h_api_application_route_transition,
+	 APPS_ACT, 0, "api_application_route_transition"},
+	{HTTP_POST, "/api/v1/applications/{id}/contacts", h_api_application_contact, APPS_OFFICE, 0,
+	 "api_application_contact"},
+	{HTTP_GET, "/api/v1/applications/{id}", h_api_application, APPS_READ | ROLE_INTEGRATION, 0, "api_application"},
+
+	/* Applications: public and inbox (web/app_public.c, web/app_inbox.c): the citizens' form (no account; form
+	 * token, honeypot, throttling), the receipt for the submitting browser, tracking by code and last four digits
+	 * (page and JSON, throttled); the directorate inbox */
+	{HTTP_GET, "/basvuru", h_app_public_form, PUBLIC, 0, "app_public_form"},
+	{HTTP_POST, "/basvuru", h_app_public_create, PUBLIC, ROUTE_UPLOAD, "app_public_create"},
+	{HTTP_GET, "/basvuru/makbuz/{id}", h_app_public_receipt, PUBLIC, 0, "app_public_receipt"},
+	{HTTP_GET, "/basvuru-takip", h_app_track_page, PUBLIC, 0, "app_track"},
+	{HTTP_POST, "/basvuru-takip", h_app_track_lookup, PUBLIC, 0, "app_track_lookup"},
+	{HTTP_GET, "/api/v1/public/applications/{code}", h_api_public_application, PUBLIC, ROUTE_NO_SESSION,
+	 "api_public_application"},
+	{HTTP_GET, "/inbox", h_inbox, INBOX_ROLES, 0, "inbox"},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

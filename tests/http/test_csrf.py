@@ -160,7 +160,10 @@ class ApiKeys(harness.KalemCase):
                 with self.subTest(route=rt.name, scope=scope):
                     c = ENV.client(bearer=key)
                     r = c.send_json(rt.method, routes_table.concrete_path(rt.pattern), {}, csrf=None)
-                    if r.status == 403:
+                    if r.status == 403 and rt.pattern.startswith("/open311/"):
+                        # GeoReport v2 refusals are the spec's error list (XML unless ".json"), never the CSRF one.
+                        self.assertNotIn("Formun süresi doldu", r.text, "API key asked for a CSRF token")
+                    elif r.status == 403:
                         err = r.json().get("error", {})
                         self.assertNotEqual(err.get("code"), "csrf", "API key asked for a CSRF token")
 

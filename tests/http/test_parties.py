@@ -728,5 +728,83 @@ class CsvExport(Base):
         self.assertStatus(ENV.login("directorate").get("/parties.csv"), 403)
 
 
+COMMON = 1100  # more parties than one page of a search tests (src/store/parties.c: PROBES_MAX, 1,000)
+
+
+class WideSearch(Base):
+    """Searches whose words are rare among the rows a plan reads test a bounded number of rows per page: such a
+    page says "truncated", shows what it found (maybe nothing) and its "next" goes on from where it stopped.
+    Adds 2,480 parties, so the class is named to run after the others of the module (unittest runs classes in
+    name order), whose whole-list checks would otherwise page through them all."""
+
+    @classmethod
+    def setUpClass(cls):
+        rows = ["kind,name,phone"]
+        serial = 0
+        for i in range(COMMON):
+            serial += 2
+            # first in Turkish order: a word "ya".."yn" and no x-word; then a word "xa".."xt" and no y-word
+            rows.append("citizen,Bbb Y%s,0534 %07d" % (chr(ord("a") + i % 14), serial))
+            rows.append("citizen,Zeki X%s,0534 %07d" % (chr(ord("a") + i % 20), serial + 1))
+        for i in range(20 * 14):  # last, the parties having both
+            serial += 1
+            rows.append("citizen,Zzz X%s Y%s,0535 %07d" % (chr(ord("a") + i % 20), chr(ord("a") + i // 20), serial))
+        path = ENV.tmpdir + "/wide-search.csv"
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n".join(rows) + "\n")
+        ENV.cli("import", "parties", path, "--lang", "en")
+
+    def walk(self, query, limit=200):
+        """Every page of the API search: (rows [(id, name)], how many pages were cut short, first page cut)."""
+        rows, cut, first_cut, after = [], 0, None, None
+        while True:
+            path = "/api/v1/parties?limit=%d&q=%s" % (limit, q(query)) + ("&after=" + q(after) if after else "")
+            r = self.admin.get(path)
+            self.assertStatus(r, 200)
+            body = r.json()
+            truncated = body.get("truncated", False)
+            if first_cut is None:
+                first_cut = truncated
+            cut += truncated
+            rows += [(p["id"], p["name"]) for p in body["items"]]
+            after = body.get("next")
+            if truncated:
+                self.assertIsNotNone(after, "a cut page goes on")
+            elif after:
+                self.assertEqual(len(body["items"]), limit, "only full or cut pages promise more")
+            if not after:
+                return rows, cut, first_cut
+            self.assertLess(len(rows) + cut, 10000, "runaway pagination")
+
+    def test_scan_cut_short_then_complete(self):
+        rows, cut, first_cut = self.walk("x")
+        self.assertTrue(first_cut)
+        self.assertEqual(len(rows), COMMON + 280)
+        self.assertEqual(len(set(rows)), len(rows))
+        self.assertTrue(all(re.search(r"\bX[a-t]\b", name) for _, name in rows))
+        self.assertEqual(rows[0][1], "Zeki Xa")
+        self.assertTrue(rows[-1][1].startswith("Zzz Xt"))
+
+    def test_merge_cut_short_then_complete(self):
+        rows, cut, first_cut = self.walk("x y")
+        self.assertTrue(first_cut)
+        self.assertEqual(sorted(name for _, name in rows),
+                         sorted("Zzz X%s Y%s" % (chr(ord("a") + i % 20), chr(ord("a") + i // 20)) for i in range(280)))
+
+    def test_whole_words_not_cut(self):
+        rows, cut, _ = self.walk("zeki")
+        self.assertEqual((len(rows), cut), (COMMON, 0))
+        rows, cut, _ = self.walk("xa ya")
+        self.assertEqual(([n for _, n in rows], cut), (["Zzz Xa Ya"], 0))
+
+    def test_html_page_goes_on(self):
+        page = self.admin.get("/parties?q=x")
+        self.assertStatus(page, 200)
+        self.assertEqual(re.findall(r'<a href="/parties/\d+">', page.text), [])
+        m = re.search(r'<a href="([^"]*)" rel="next">', page.text)
+        self.assertIsNotNone(m, "a cut page links on")
+        self.assertIn("after=", html.unescape(m.group(1)))
+
+
 if __name__ == "__main__":
     harness.main()

@@ -1,5 +1,6 @@
 # test_roles.py: every route of src/web/routes.c against every role, the table's own policy, and directorate isolation.
 import urllib.parse
+import xml.etree.ElementTree as ET
 
 import harness
 import routes_table
@@ -59,6 +60,16 @@ def is_api(path):
     return path.startswith("/api/") or path.startswith("/open311/")
 
 
+def assert_open311_error(case, r, status):
+    """Open311 answers refusals as GeoReport v2 does: a missing or wrong api_key is a 403, and the body is the
+    spec's error list (XML unless the path ends in .json)."""
+    case.assertStatus(r, status)
+    if r.header("Content-Type").startswith("application/json"):
+        case.assertEqual(r.json()[0]["code"], status)
+    else:
+        case.assertEqual(ET.fromstring(r.body).findtext("error/code"), str(status))
+
+
 class EveryRoute(harness.KalemCase):
     """For each route of routes.c and each role: refused exactly when the route's roles do not include it."""
 
@@ -83,7 +94,9 @@ class EveryRoute(harness.KalemCase):
                         self.assertLess(r.status, 500, "server error: %s" % r.text[:300])
                     else:
                         self.assertStatus(r, 403, "role %s must be refused" % role)
-                        if is_api(path):
+                        if path.startswith("/open311/"):
+                            assert_open311_error(self, r, 403)
+                        elif is_api(path):
                             self.assertEqual(r.json()["error"]["code"], "forbidden")
 
     def test_anonymous(self):
@@ -94,6 +107,8 @@ class EveryRoute(harness.KalemCase):
                 if "PUBLIC" in route.roles:
                     self.assertNotIn(r.status, (401, 403), r.text[:300])
                     self.assertLess(r.status, 500, r.text[:300])
+                elif path.startswith("/open311/"):
+                    assert_open311_error(self, r, 403)
                 elif is_api(path) or route.method != "GET":
                     self.assertStatus(r, 401)
                     if is_api(path):

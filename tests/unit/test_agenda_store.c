@@ -19,6 +19,7 @@
 #include "store/db.h"
 #include "store/holidays.h"
 #include "store/setup.h"
+#include "db_fixture.h"
 
 #define PG_SCHEMA "test_agenda_store"
 
@@ -28,93 +29,25 @@
 #define FRI 20310307 /* a half-day holiday */
 #define SAT 20310308
 
-struct backend {
-	enum db_kind kind;
-	bool available;
-	char url[512];
-	char dir[64];
-	struct db *db;
-};
+static struct db_fixture sqlite_be = {.kind = DB_SQLITE, .name = PG_SCHEMA, .seeded = true};
+static struct db_fixture pg_be = {.kind = DB_POSTGRES, .name = PG_SCHEMA, .seeded = true};
 
-static struct backend sqlite_be = {.kind = DB_SQLITE};
-static struct backend pg_be = {.kind = DB_POSTGRES};
+/* ---- fixtures: a fresh, seeded database per case (tests/unit/support/db_fixture.h), given to each case as its
+ * state ---- */
 
-/* ---- fixtures: a fresh database per test ---- */
-
-static int sqlite_group_setup(void **state)
-{
-	sqlite_be.available = true;
-	*state = &sqlite_be;
-	return 0;
-}
-
-static int pg_group_setup(void **state)
-{
-	*state = &pg_be;
-	const char *base = getenv("KALEM_TEST_PG_URL");
-	if (!base || !*base) {
-		fprintf(stderr, "test_agenda_store: KALEM_TEST_PG_URL is not set: PostgreSQL cases are skipped\n");
-		return 0;
-	}
-	snprintf(pg_be.url, sizeof pg_be.url, "%s%coptions=-csearch_path%%3D" PG_SCHEMA, base,
-		 strchr(base, '?') ? '&' : '?');
-	pg_be.available = true;
-	return 0;
-}
-
-static int pg_group_teardown(void **state)
-{
-	(void)state;
-	if (!pg_be.available)
-		return 0;
-	struct db *admin = db_open(getenv("KALEM_TEST_PG_URL"));
-	if (admin) {
-		db_exec_script(admin, "SET client_min_messages = warning; DROP SCHEMA IF EXISTS " PG_SCHEMA " CASCADE");
-		db_close(admin);
-	}
-	return 0;
-}
-
-static void remove_sqlite(struct backend *be)
-{
-	static const char *const suffixes[] = {"", "-wal", "-shm"};
-	for (size_t i = 0; i < 3; i++) {
-		char path[128];
-		snprintf(path, sizeof path, "%s/k.db%s", be->dir, suffixes[i]);
-		unlink(path);
-	}
-	rmdir(be->dir);
-}
-
+/* The fixture's database with the test holidays: Thursday a full day, Friday a half day. */
 static int db_setup(void **state)
 {
-	struct backend *be = *state;
-	if (!be->available)
-		return 0;
-	if (be->kind == DB_SQLITE) {
-		snprintf(be->dir, sizeof be->dir, "/tmp/kalem-agenda-XXXXXX");
-		if (!mkdtemp(be->dir))
-			return -1;
-		snprintf(be->url, sizeof be->url, "sqlite:%s/k.db", be->dir);
-	} else {
-		struct db *admin = db_open(getenv("KALEM_TEST_PG_URL"));
-		if (!admin)
-			return -1;
-		int rc = db_exec_script(admin, "SET client_min_messages = warning; DROP SCHEMA IF EXISTS " PG_SCHEMA
-					       " CASCADE; CREATE SCHEMA " PG_SCHEMA);
-		db_close(admin);
-		if (rc != 0)
-			return -1;
-	}
-	be->db = db_open(be->url);
-	if (!be->db || setup_database(be->db) != 0)
+	struct db_fixture *f = *state;
+	if (db_fixture_setup(f) != 0)
 		return -1;
-	/* The test holidays: Thursday a full day, Friday a half day. */
+	if (!f->db)
+		return 0; /* PostgreSQL not configured: the case skips */
 	json_t *full = json_pack("{s:i,s:b,s:s}", "ymd", THU, "half_day", 0, "name", "Test Bayramı");
 	json_t *half = json_pack("{s:i,s:b,s:s}", "ymd", FRI, "half_day", 1, "name", "Test Arifesi");
-	int rc = db_begin_write(be->db);
-	if (rc == 0 && holiday_save(be->db, "tester", 0, full) > 0 && holiday_save(be->db, "tester", 0, half) > 0)
-		rc = db_commit(be->db);
+	int rc = db_begin_write(f->db);
+	if (rc == 0 && holiday_save(f->db, "tester", 0, full) > 0 && holiday_save(f->db, "tester", 0, half) > 0)
+		rc = db_commit(f->db);
 	else
 		rc = -1;
 	json_decref(full);
@@ -122,24 +55,9 @@ static int db_setup(void **state)
 	return rc;
 }
 
-static int db_teardown(void **state)
-{
-	struct backend *be = *state;
-	if (be->db)
-		db_close(be->db);
-	be->db = NULL;
-	if (be->available && be->kind == DB_SQLITE)
-		remove_sqlite(be);
-	return 0;
-}
-
 static struct db *need(void **state)
 {
-	struct backend *be = *state;
-	if (!be->available)
-		skip();
-	assert_non_null(be->db);
-	return be->db;
+	return db_fixture_need(*state);
 }
 
 /* ---- helpers ---- */
@@ -595,7 +513,7 @@ static void *race(void *arg)
 static void test_concurrent_booking_waits_and_loses(void **state)
 {
 	struct db *db = need(state);
-	struct backend *be = *state;
+	struct db_fixture *be = *state;
 	struct agenda_item it = item_at(AGENDA_APPOINTMENT, AGENDA_CAT_CITIZEN, "Aynı saat", at(WED, 10, 0),
 					at(WED, 10, 15));
 	/* The first clerk's booking is written but not committed when the second clerk's starts. */
@@ -618,7 +536,7 @@ static void test_concurrent_booking_waits_and_loses(void **state)
 static void test_concurrent_booking_race(void **state)
 {
 	struct db *db = need(state);
-	struct backend *be = *state;
+	struct db_fixture *be = *state;
 	/* Rounds of two clerks released together on the same slot (with different lengths); never both. */
 	static const int starts[] = {9 * 60, 10 * 60, 11 * 60, 13 * 60 + 30, 14 * 60 + 30, 15 * 60 + 30, 16 * 60 + 30};
 	int rounds = (int)(sizeof starts / sizeof starts[0]);
@@ -782,26 +700,28 @@ static void test_feeds(void **state)
 	json_decref(list);
 }
 
-#define CASE(f) cmocka_unit_test_setup_teardown(f, db_setup, db_teardown)
+#define CASE(f, fixture) \
+	cmocka_unit_test_prestate_setup_teardown(f, db_setup, db_fixture_case_teardown, fixture)
+#define CASES(fixture) \
+	CASE(test_day_windows, fixture), \
+		CASE(test_engagement_conflicts, fixture), \
+		CASE(test_appointment_rules, fixture), \
+		CASE(test_citizen_cap, fixture), \
+		CASE(test_invalid_items, fixture), \
+		CASE(test_update_reschedule_cancel, fixture), \
+		CASE(test_slots_and_proposals, fixture), \
+		CASE(test_items_crossing_midnight, fixture), \
+		CASE(test_concurrent_booking_waits_and_loses, fixture), \
+		CASE(test_concurrent_booking_race, fixture), \
+		CASE(test_plan_and_exceptions, fixture), \
+		CASE(test_settings, fixture), \
+		CASE(test_feeds, fixture)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		CASE(test_day_windows),
-		CASE(test_engagement_conflicts),
-		CASE(test_appointment_rules),
-		CASE(test_citizen_cap),
-		CASE(test_invalid_items),
-		CASE(test_update_reschedule_cancel),
-		CASE(test_slots_and_proposals),
-		CASE(test_items_crossing_midnight),
-		CASE(test_concurrent_booking_waits_and_loses),
-		CASE(test_concurrent_booking_race),
-		CASE(test_plan_and_exceptions),
-		CASE(test_settings),
-		CASE(test_feeds),
-	};
-	int failed = cmocka_run_group_tests_name("agenda_sqlite", tests, sqlite_group_setup, NULL);
-	failed += cmocka_run_group_tests_name("agenda_postgresql", tests, pg_group_setup, pg_group_teardown);
+	const struct CMUnitTest sqlite_cases[] = {CASES(&sqlite_be)};
+	const struct CMUnitTest pg_cases[] = {CASES(&pg_be)};
+	int failed = cmocka_run_group_tests_name("agenda_sqlite", sqlite_cases, NULL, NULL);
+	failed += cmocka_run_group_tests_name("agenda_postgresql", pg_cases, NULL, NULL);
 	return failed;
 }

@@ -17,115 +17,21 @@
 #include "store/audit.h"
 #include "store/db.h"
 #include "store/outbox.h"
-#include "store/setup.h"
 #include "util/i18n.h"
+#include "db_fixture.h"
 
 #define PG_SCHEMA "test_appointments_store"
 #define TUE 20310304
 
+static struct db_fixture sqlite_be = {.kind = DB_SQLITE, .name = PG_SCHEMA, .seeded = true};
+static struct db_fixture pg_be = {.kind = DB_POSTGRES, .name = PG_SCHEMA, .seeded = true};
 
-struct backend {
-	enum db_kind kind;
-	bool available;
-	char url[512];
-	char dir[64];
-	struct db *db;
-};
-
-static struct backend sqlite_be = {.kind = DB_SQLITE};
-static struct backend pg_be = {.kind = DB_POSTGRES};
-
-/* ---- fixtures: a fresh database per test ---- */
-
-static int sqlite_group_setup(void **state)
-{
-	sqlite_be.available = true;
-	*state = &sqlite_be;
-	return 0;
-}
-
-static int pg_group_setup(void **state)
-{
-	*state = &pg_be;
-	const char *base = getenv("KALEM_TEST_PG_URL");
-	if (!base || !*base) {
-		fprintf(stderr, "test_appointments_store: KALEM_TEST_PG_URL is not set: PostgreSQL cases are skipped\n");
-		return 0;
-	}
-	snprintf(pg_be.url, sizeof pg_be.url, "%s%coptions=-csearch_path%%3D" PG_SCHEMA, base,
-		 strchr(base, '?') ? '&' : '?');
-	pg_be.available = true;
-	return 0;
-}
-
-static int pg_group_teardown(void **state)
-{
-	(void)state;
-	if (!pg_be.available)
-		return 0;
-	struct db *admin = db_open(getenv("KALEM_TEST_PG_URL"));
-	if (admin) {
-		db_exec_script(admin, "SET client_min_messages = warning; DROP SCHEMA IF EXISTS " PG_SCHEMA " CASCADE");
-		db_close(admin);
-	}
-	return 0;
-}
-
-static void remove_sqlite(struct backend *be)
-{
-	static const char *const suffixes[] = {"", "-wal", "-shm"};
-	for (size_t i = 0; i < 3; i++) {
-		char path[128];
-		snprintf(path, sizeof path, "%s/k.db%s", be->dir, suffixes[i]);
-		unlink(path);
-	}
-	rmdir(be->dir);
-}
-
-static int db_setup(void **state)
-{
-	struct backend *be = *state;
-	if (!be->available)
-		return 0;
-	if (be->kind == DB_SQLITE) {
-		snprintf(be->dir, sizeof be->dir, "/tmp/kalem-appt-XXXXXX");
-		if (!mkdtemp(be->dir))
-			return -1;
-		snprintf(be->url, sizeof be->url, "sqlite:%s/k.db", be->dir);
-	} else {
-		struct db *admin = db_open(getenv("KALEM_TEST_PG_URL"));
-		if (!admin)
-			return -1;
-		int rc = db_exec_script(admin, "SET client_min_messages = warning; DROP SCHEMA IF EXISTS " PG_SCHEMA
-					       " CASCADE; CREATE SCHEMA " PG_SCHEMA);
-		db_close(admin);
-		if (rc != 0)
-			return -1;
-	}
-	be->db = db_open(be->url);
-	if (!be->db || setup_database(be->db) != 0)
-		return -1;
-	return 0;
-}
-
-static int db_teardown(void **state)
-{
-	struct backend *be = *state;
-	if (be->db)
-		db_close(be->db);
-	be->db = NULL;
-	if (be->available && be->kind == DB_SQLITE)
-		remove_sqlite(be);
-	return 0;
-}
+/* ---- fixtures: a fresh, seeded database per case (tests/unit/support/db_fixture.h), given to each case as its
+ * state ---- */
 
 static struct db *need(void **state)
 {
-	struct backend *be = *state;
-	if (!be->available)
-		skip();
-	assert_non_null(be->db);
-	return be->db;
+	return db_fixture_need(*state);
 }
 
 /* ---- helpers ---- */
@@ -517,21 +423,23 @@ static void test_track_and_list(void **state)
 	}
 }
 
-#define CASE(f) cmocka_unit_test_setup_teardown(f, db_setup, db_teardown)
+#define CASE(f, fixture) \
+	cmocka_unit_test_prestate_setup_teardown(f, db_fixture_case_setup, db_fixture_case_teardown, fixture)
+#define CASES(fixture) \
+	CASE(test_institution_flow, fixture), \
+		CASE(test_decline_notifies_reason, fixture), \
+		CASE(test_forbidden_changes_nothing, fixture), \
+		CASE(test_create_invalid, fixture), \
+		CASE(test_conflict_and_reschedule, fixture), \
+		CASE(test_track_and_list, fixture)
 
 int main(void)
 {
 	if (i18n_load() != 0)
 		return 1;
-	const struct CMUnitTest tests[] = {
-		CASE(test_institution_flow),
-		CASE(test_decline_notifies_reason),
-		CASE(test_forbidden_changes_nothing),
-		CASE(test_create_invalid),
-		CASE(test_conflict_and_reschedule),
-		CASE(test_track_and_list),
-	};
-	int failed = cmocka_run_group_tests_name("appointments_sqlite", tests, sqlite_group_setup, NULL);
-	failed += cmocka_run_group_tests_name("appointments_postgresql", tests, pg_group_setup, pg_group_teardown);
+	const struct CMUnitTest sqlite_cases[] = {CASES(&sqlite_be)};
+	const struct CMUnitTest pg_cases[] = {CASES(&pg_be)};
+	int failed = cmocka_run_group_tests_name("appointments_sqlite", sqlite_cases, NULL, NULL);
+	failed += cmocka_run_group_tests_name("appointments_postgresql", pg_cases, NULL, NULL);
 	return failed;
 }

@@ -10,6 +10,15 @@
 #include <string.h>
 #include <unistd.h>
 #include "db_fixture.h"
+#include "store/setup.h"
+
+/* Brings the new database up: migrations only, or the server's whole setup. */
+static int prepare(struct db_fixture *f)
+{
+	if (!f->db)
+		return -1;
+	return f->seeded ? setup_database(f->db) : db_migrate(f->db) >= 0 ? 0 : -1;
+}
 
 static int setup_sqlite(struct db_fixture *f)
 {
@@ -18,7 +27,7 @@ static int setup_sqlite(struct db_fixture *f)
 		return -1;
 	snprintf(f->url, sizeof f->url, "sqlite:%s/kalem.db", f->dir);
 	f->db = db_open(f->url);
-	return f->db && db_migrate(f->db) >= 0 ? 0 : -1;
+	return prepare(f);
 }
 
 /* Drops the fixture's schema, and creates it again when recreate is set. */
@@ -50,7 +59,7 @@ static int setup_pg(struct db_fixture *f)
 	snprintf(f->url, sizeof f->url, "%s%coptions=-csearch_path%%3D%s", base, strchr(base, '?') ? '&' : '?',
 		 f->name);
 	f->db = db_open(f->url);
-	return f->db && db_migrate(f->db) >= 0 ? 0 : -1;
+	return prepare(f);
 }
 
 int db_fixture_setup(struct db_fixture *f)
@@ -86,4 +95,15 @@ struct db *db_fixture_need(struct db_fixture *f)
 		fail_msg("no database");
 	}
 	return f->db;
+}
+
+int db_fixture_case_setup(void **state)
+{
+	return db_fixture_setup(*state);
+}
+
+int db_fixture_case_teardown(void **state)
+{
+	db_fixture_teardown(*state);
+	return 0;
 }
