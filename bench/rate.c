@@ -1,13 +1,14 @@
 /* rate.c: kalem-bench-rate, a constant-rate HTTP/1.1 load generator for loopback servers, with latency percentiles.
  *
  *   kalem-bench-rate --port P --rate R --duration S [--connections N] [--warmup S] [--cookie "k=v"]
- *                    [--host 127.0.0.1] --path /a [--path /b ...]
+ *                    [--host 127.0.0.1] [--post BODY] --path /a [--path /b ...]
  *
  * Requests are scheduled at fixed times, t0 + k / R, whatever the server does (open loop). Each of the N
  * keep-alive connections carries one request at a time; a request whose time has come while every connection is
  * busy waits for one, and its latency still counts from its scheduled time, so a stalled server shows in the
  * figures instead of slowing the load down (the "coordinated omission" that a closed-loop tool like wrk hides).
- * The paths are requested in turn. Prints the requests, errors (no answer, or a status outside 200..399),
+ * The paths are requested in turn, with GET, or with --post as POSTs of BODY (application/x-www-form-urlencoded,
+ * the same body every time). Prints the requests, errors (no answer, or a status outside 200..399),
  * the achieved rate and the latency at p50, p90, p99, p99.9 and the maximum, in milliseconds; the last line is
  * machine-readable ("RESULT key=value ...").
  *
@@ -62,6 +63,7 @@ struct options {
 	double ready_timeout; /* > 0: the readiness probe instead of a load */
 	int connections;
 	const char *cookie;
+	const char *post; /* the form body of POST requests, or NULL: GET */
 	const char *paths[MAX_PATHS];
 	int n_paths;
 };
@@ -213,8 +215,17 @@ static int conn_send(const struct options *o, struct conn *c, int ep, long k, in
 	const char *path = o->paths[k % o->n_paths];
 	char host[INET_ADDRSTRLEN];
 	inet_ntop(AF_INET, &o->host, host, sizeof host);
-	int n = asprintf(&c->out, "GET %s HTTP/1.1\r\nHost: %s:%d\r\nUser-Agent: kalem-bench-rate\r\n%s%s%s\r\n", path,
-			 host, o->port, o->cookie ? "Cookie: " : "", o->cookie ? o->cookie : "", o->cookie ? "\r\n" : "");
+	int n;
+	if (o->post && o->ready_timeout <= 0)
+		n = asprintf(&c->out,
+			     "POST %s HTTP/1.1\r\nHost: %s:%d\r\nUser-Agent: kalem-bench-rate\r\n%s%s%s"
+			     "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n\r\n%s",
+			     path, host, o->port, o->cookie ? "Cookie: " : "", o->cookie ? o->cookie : "",
+			     o->cookie ? "\r\n" : "", strlen(o->post), o->post);
+	else
+		n = asprintf(&c->out, "GET %s HTTP/1.1\r\nHost: %s:%d\r\nUser-Agent: kalem-bench-rate\r\n%s%s%s\r\n",
+			     path, host, o->port, o->cookie ? "Cookie: " : "", o->cookie ? o->cookie : "",
+			     o->cookie ? "\r\n" : "");
 	if (n < 0) {
 		c->out = NULL;
 		return -1;
@@ -267,7 +278,7 @@ static int conn_read(struct conn *c, struct results *res)
 static void usage(void)
 {
 	fputs("usage: kalem-bench-rate --port P --rate R --duration S [--connections N] [--warmup S]\n"
-	      "                        [--cookie 'k=v'] [--host 127.0.0.1] --path /a [--path /b ...]\n"
+	      "                        [--cookie 'k=v'] [--host 127.0.0.1] [--post BODY] --path /a [--path /b ...]\n"
 	      "       kalem-bench-rate --port P --ready-timeout S [--path /healthz]\n",
 	      stderr);
 }
@@ -292,6 +303,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->connections = atoi(v);
 		else if (strcmp(a, "--cookie") == 0)
 			o->cookie = v;
+		else if (strcmp(a, "--post") == 0)
+			o->post = v;
 		else if (strcmp(a, "--host") == 0) {
 			if (inet_pton(AF_INET, v, &o->host) != 1)
 				return -1;

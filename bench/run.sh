@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # run.sh: the benchmark of docs/PERFORMANCE.md (`make bench`): start time, RSS, /healthz and the people list over
-# 1,000,000 parties (throughput with wrk, latency at a fixed rate with kalem-bench-rate), in-process render time.
+# 1,000,000 parties (throughput with wrk, latency at a fixed rate with kalem-bench-rate), in-process render time,
+# and the agenda's booking throughput (kalem-bench-booking).
 #
 #   bench/run.sh [BUILD_DIR]          (default: build; configured RelWithDebInfo if it is not yet)
 #
@@ -12,6 +13,8 @@
 #   KALEM_BENCH_QUIET_WAIT  seconds to wait for an idle machine before measuring (300)
 #   KALEM_BENCH_SECONDS  seconds of each wrk run (10)
 #   KALEM_BENCH_RATE_SECONDS  seconds of each fixed-rate run, the first 5 not counted (30)
+#   KALEM_BENCH_APPLICATIONS  0 skips the applications section (issue #4: bench/applications.sh, its own knobs)
+#   KALEM_BENCH_BOOKINGS appointments booked per booking run (2000)
 # All traffic goes to 127.0.0.1; every run is bounded in time. The full output is kept in BUILD_DIR/bench/last-run.txt.
 set -euo pipefail
 
@@ -47,7 +50,7 @@ fi
 build_type=$(awk -F= '/^CMAKE_BUILD_TYPE:/{print $2}' "$BUILD/CMakeCache.txt")
 mkdir -p "$BUILD/bench"
 cmake --build "$BUILD" -j "$(nproc)" --target kalem kalem-gen-people kalem-bench-render kalem-bench-rate \
-	>"$BUILD/bench/build.log" 2>&1 || { cat "$BUILD/bench/build.log" >&2; die "the build failed"; }
+	kalem-bench-booking >"$BUILD/bench/build.log" 2>&1 || { cat "$BUILD/bench/build.log" >&2; die "the build failed"; }
 KALEM=$BUILD/kalem
 BENCH=$BUILD/bench
 mkdir -p "$DATA"
@@ -57,7 +60,7 @@ exec > >(tee "$LOG") 2>&1
 # The rows depend on the schema, the store's write path (search words, sort keys) and the generator: a change to
 # any of them makes a new database.
 DATA_KEY=$(cat "$ROOT"/migrations/*.sql "$ROOT/src/store/parties.c" "$ROOT/src/util/turkish.c" \
-	"$ROOT/bench/gen_people.c" | sha256sum | cut -c1-16)
+	"$ROOT/bench/gen_people.c" "$ROOT/src/store/demo_people.c" | sha256sum | cut -c1-16)
 if [ "$(cat "$DB.done" 2>/dev/null)" != "$DATA_KEY" ]; then
 	echo "== generating $PEOPLE parties into $DB (once; cached)"
 	rm -f "$DB" "$DB-wal" "$DB-shm" "$DB.done" "$DATA/demo-users.txt"
@@ -210,6 +213,20 @@ for p in "${PAGES[@]}" "/parties?q=ayse+kaya" "/parties?q=me+yi" "/parties?q=m+y
 "$BENCH/kalem-bench-render" --db "sqlite:$DB" --iterations 2000 --seconds 10 "${args[@]}" 2>&1 | grep -v ' info ' \
 	| tee "$BUILD/bench/render.txt" || true
 
+# ---- booking (issue #3) ----
+# agenda_book, one write transaction each (lock, conflict check, insert, audit, commit), on fresh databases in
+# BUILD/bench (the same disk as the data), synchronous=FULL (the server's) and NORMAL, 1, 2 and 4 threads, and a
+# bare INSERT + COMMIT loop for the ratio.
+echo "== booking (kalem-bench-booking --bookings ${KALEM_BENCH_BOOKINGS:-2000})"
+measure_begin
+"$BENCH/kalem-bench-booking" --dir "$BENCH" --bookings "${KALEM_BENCH_BOOKINGS:-2000}" 2>&1 | grep -v ' info ' \
+	| tee "$BUILD/bench/booking.txt" || true
+measure_end
+booking_rate() { sed -n "s/^$1 *\([0-9]*\) \/s .*/\1/p" "$BUILD/bench/booking.txt"; }
+BOOK_FULL=$(booking_rate 'agenda_book, synchronous=FULL, 1 thread')
+BOOK_FULL4=$(booking_rate 'agenda_book, synchronous=FULL, 4 threads')
+BARE_FULL=$(booking_rate 'bare INSERT + COMMIT, synchronous=FULL')
+
 # ---- summary ----
 ok() { awk -v v="$1" -v t="$2" -v dir="$3" 'BEGIN { if (v == "-" || v == "") print "not measured";
 	else if ((dir == ">=" && v + 0 >= t) || (dir == "<=" && v + 0 <= t)) print "met"; else print "MISSED" }'; }
@@ -229,5 +246,14 @@ for k in "${!PAGES[@]}"; do
 	printf '%-44s %14s %14s  %s\n' "  p99 at half that rate (p50 ${P50[$k]} ms)" "${P99[$k]} ms" "<= 10 ms" \
 		"$(ok "${P99[$k]}" 10 '<=')"
 done
+printf '%-44s %14s %14s  %s\n' "booking, synchronous=FULL, 1 thread" "${BOOK_FULL:--} /s" "(measure)" \
+	"bare INSERT + COMMIT: ${BARE_FULL:--} /s"
+printf '%-44s %14s %14s  %s\n' "booking, synchronous=FULL, 4 threads" "${BOOK_FULL4:--} /s" "(measure)" ""
 [ "$NOISY" = 0 ] || echo "WARNING: other processes used the machine during some runs (see above): figures disturbed"
-echo "(full output: $LOG; render times: $BUILD/bench/render.txt)"
+echo "(full output: $LOG; render times: $BUILD/bench/render.txt; booking: $BUILD/bench/booking.txt)"
+
+# ---- applications (issue #4): Open311 POSTs against the bare commit rate, lists and searches over 1,000,000 ----
+if [ "${KALEM_BENCH_APPLICATIONS:-1}" != 0 ]; then
+	echo
+	"$ROOT/bench/applications.sh" "$BUILD" || echo "bench: the applications benchmark failed"
+fi

@@ -77,6 +77,7 @@ const char *apps_field_label_key(const char *field)
 		{"phone", "field.phone"},
 		{"preferred_channel", "apps.field.preferred_channel"},
 		{"q", "apps.filter.q"},
+		{"media_url", "apps.field.media_url"},
 		{"question", "apps.field.question"},
 		{"reason", "apps.field.reason"},
 		{"received_at", "apps.field.received_at"},
@@ -558,7 +559,8 @@ void h_api_application_contact(struct req *r)
 	const char *field = NULL;
 	int64_t cid = app_log_contact(r->db, r->actor.username, id, r->json, &field);
 	if (cid <= 0) {
-		apps_api_error(r, cid == 0 ? APP_ERROR : (int)cid, field ? "error.invalid" : NULL, field);
+		bool missing = field && (strcmp(field, "summary") == 0 || strcmp(field, "spoke_with") == 0);
+		apps_api_error(r, cid == 0 ? APP_ERROR : (int)cid, missing ? "error.required" : "error.invalid", field);
 		return;
 	}
 	o = visible(r, id);

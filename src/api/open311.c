@@ -23,7 +23,6 @@
 #define O311_TEXT_MAX 4000         /* description */
 #define O311_FIELD_MAX 200         /* names, address, ids, keys */
 #define O311_URL_MAX 1000          /* media_url */
-#define O311_MEDIA_MARK "media_url: " /* the description's last line when a media_url was sent */
 
 /* ---------------------------------------------------------------------------------------------------------
  * Output */
@@ -511,15 +510,10 @@ void h_open311_request_create(struct req *r)
 	if (!tmp.len)
 		buf_adds(&tmp, str(cat, "name_tr"));
 	json_object_set_new(values, "subject", json_string(tmp.data));
-	/* The application has no place for a photo's URL: it ends the description, where staff see it, and
-	 * split_media takes it out again for the GETs. */
-	buf_reset(&tmp);
-	if (description)
-		buf_adds(&tmp, description);
+	if (description && *description)
+		json_object_set_new(values, "description", json_string(description));
 	if (media_url)
-		buf_addf(&tmp, "%s%s%s", description ? "\n\n" : "", O311_MEDIA_MARK, media_url);
-	if (tmp.len)
-		json_object_set_new(values, "description", json_string(tmp.data));
+		json_object_set_new(values, "media_url", json_string(media_url));
 	json_object_set(values, "attributes", attrs);
 	if (external)
 		json_object_set_new(values, "external_id", json_string(external));
@@ -546,12 +540,15 @@ void h_open311_request_create(struct req *r)
 		fail(r, fmt, 500, "error.internal", NULL);
 		goto out;
 	}
-	json_t *app = app_get(r->db, id, 0, (int64_t)time(NULL));
-	json_t *args = json_pack("{s:s}", "code", str(app, "tracking_code"));
+	char tracking[APP_CODE_LEN + 1];
+	if (app_tracking_code(r->db, id, tracking) != APP_OK) {
+		fail(r, fmt, 500, "error.internal", NULL);
+		goto out;
+	}
+	json_t *args = json_pack("{s:s}", "code", tracking);
 	buf_reset(&tmp);
 	i18n_format(&tmp, r->lang, "open311.notice", args);
 	json_decref(args);
-	json_decref(app);
 	char sid[24];
 	snprintf(sid, sizeof sid, "%lld", (long long)id);
 	const char *account = form_field(r, "account_id");
@@ -589,24 +586,6 @@ static const json_t *category_of(const json_t *cats, const char *code)
 	return NULL;
 }
 
-/* Splits a description into its text and the media_url of its last line "media_url: <url>" (see the POST);
- * the text is copied to text, the URL (or "") to url. */
-static void split_media(const char *description, struct buf *text, struct buf *url)
-{
-	size_t mark = strlen(O311_MEDIA_MARK);
-	const char *last = strrchr(description, '\n');
-	const char *line = last ? last + 1 : description;
-	if (strncmp(line, O311_MEDIA_MARK, mark) != 0 || strncmp(line + mark, "http", 4) != 0) {
-		buf_adds(text, description);
-		return;
-	}
-	buf_adds(url, line + mark);
-	size_t n = (size_t)(line - description);
-	while (n > 0 && description[n - 1] == '\n')
-		n--;
-	buf_add(text, description, n);
-}
-
 /* The public view of one application: a whitelist of fields, nothing personal. */
 static json_t *request_json(struct req *r, const json_t *app, const json_t *cats)
 {
@@ -623,10 +602,7 @@ static json_t *request_json(struct req *r, const json_t *app, const json_t *cats
 	json_object_set_new(out, "service_name", json_string(cat ? cat_text(r, cat, "name") : str(app, "category_name")));
 	json_object_set_new(out, "service_code", json_string(str(app, "category_code")));
 	bool own = came_through_open311(app);
-	struct buf text = BUF_INIT, media = BUF_INIT;
-	if (own)
-		split_media(str(app, "description"), &text, &media);
-	json_object_set_new(out, "description", own ? json_string(text.data ? text.data : "") : json_null());
+	json_object_set_new(out, "description", own ? json_string(str(app, "description")) : json_null());
 
 	struct buf agency = BUF_INIT;
 	size_t i;
@@ -657,9 +633,8 @@ static json_t *request_json(struct req *r, const json_t *app, const json_t *cats
 	bool located = own && json_is_number(lat) && json_is_number(lon);
 	json_object_set_new(out, "lat", located ? json_real(json_number_value(lat)) : json_null());
 	json_object_set_new(out, "long", located ? json_real(json_number_value(lon)) : json_null());
-	json_object_set_new(out, "media_url", media.len ? json_string(media.data) : json_null());
-	buf_free(&text);
-	buf_free(&media);
+	const char *media = own ? str(app, "media_url") : "";
+	json_object_set_new(out, "media_url", *media ? json_string(media) : json_null());
 	return out;
 }
 

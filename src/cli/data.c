@@ -258,6 +258,8 @@ int cli_demo(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, "usage: kalem demo\n");
 		return CLI_USAGE;
 	}
+	if (i18n_load() != 0) /* the stores render the messages of the demo's requests and applications */
+		return CLI_FAIL;
 	struct db *db = cli_open_db(cli);
 	if (!db)
 		return CLI_FAIL;
@@ -267,7 +269,7 @@ int cli_demo(struct cli *cli, int argc, char **argv)
 	db_close(db);
 	free(var_dir);
 	if (n < 0) {
-		fprintf(stderr, "kalem demo: loading failed; nothing was written\n");
+		fprintf(stderr, "kalem demo: loading failed (see above); run it again to complete it\n");
 		return CLI_FAIL;
 	}
 	if (n == 0) {
@@ -277,6 +279,7 @@ int cli_demo(struct cli *cli, int argc, char **argv)
 	printf("kalem demo: loaded %d directorates, %d neighbourhoods, %d users, %d citizens, %d institutions, "
 	       "%d engagements.\n",
 	       s.directorates, s.neighbourhoods, s.users, s.citizens, s.institutions, s.engagements);
+	printf("kalem demo: and %d appointment requests, %d applications.\n", s.appointments, s.applications);
 	if (s.users > 0) {
 		printf("Demo users (yonetici, mudur, sekreter1, sekreter2, baskan, fen.personel, zabita.personel, "
 		       "izleyici) share the password: %s\n",

@@ -152,11 +152,24 @@ static int active_count(struct app *app)
 
 /* The clock sweep of applications (store/applications.h app_clock_sweep), run from server_run's loop every
  * KALEM_SWEEP_INTERVAL seconds (default 60, 0 = never) on a connection of its own, opened when first needed and
- * again after an error. Idempotent (each event is recorded once), so every server on a database may run it. */
-static void sweep_tick(const struct app *app, struct db **db, int64_t now)
+ * again after an error. Each event is recorded once; on PostgreSQL, where a write transaction reads at READ
+ * COMMITTED, the server whose sweep connection holds this session advisory lock is the one that sweeps (the lock
+ * goes with the connection when that server stops or dies, and another takes over at its next interval). On
+ * SQLite every write transaction is serialised (BEGIN IMMEDIATE), so every server may sweep. */
+static const char SQL_SWEEP_LOCK[] = "SELECT CASE WHEN pg_try_advisory_lock(4703110011) THEN 1 ELSE 0 END";
+
+static void sweep_tick(const struct app *app, struct db **db, bool *leader, int64_t now)
 {
-	if (!*db)
+	if (!*db) {
 		*db = db_open(app->cfg.db_url);
+		*leader = *db && db_kind(*db) == DB_SQLITE;
+	}
+	if (*db && !*leader) {
+		*leader = db_query_int(*db, SQL_SWEEP_LOCK, -1) == 1;
+		if (!*leader)
+			return; /* another server sweeps */
+		log_info("clock sweep: this server sweeps the applications' clocks");
+	}
 	int n = *db ? app_clock_sweep(*db, now) : -1;
 	if (n < 0) {
 		log_warn("clock sweep failed; trying again at the next interval");
@@ -201,12 +214,13 @@ int server_run(struct app *app)
 	int sweep_s = sweep_env && *sweep_env ? atoi(sweep_env) : 60;
 	int64_t next_sweep = (int64_t)time(NULL) + (sweep_s > 0 ? 1 : 0);
 	struct db *sweep_db = NULL;
+	bool sweep_leader = false;
 	while (!stop_signal) {
 		struct timespec ts = {0, 100 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 		int64_t now = (int64_t)time(NULL);
 		if (sweep_s > 0 && now >= next_sweep && !stop_signal) {
-			sweep_tick(app, &sweep_db, now);
+			sweep_tick(app, &sweep_db, &sweep_leader, now);
 			next_sweep = now + sweep_s;
 		}
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "store/app_reference.h"
+#include "store/applications.h"
 #include "store/audit.h"
 #include "util/csv.h"
 #include "util/embedded.h"
@@ -39,6 +40,9 @@ static const char SQL_CAT_UPDATE[] =
 	"file_plan_code = ?, attributes = ?, active = ?, updated_at = ?, updated_by = ? WHERE id = ?";
 static const char SQL_DIRECTORATE_EXISTS[] = "SELECT COUNT(*) FROM directorates WHERE id = ?";
 static const char SQL_DIRECTORATE_NAMES[] = "SELECT id, name FROM directorates";
+static const char SQL_CAT_SET_DIRECTORATE[] =
+	"UPDATE app_categories SET directorate_id = ?, updated_at = ?, updated_by = ? "
+	"WHERE id = ? AND (directorate_id IS NULL OR directorate_id = 0)";
 
 #define REASON_COLS "id, code, article, action, label_tr, label_en, active FROM legal_reasons"
 static const char SQL_REASON_GET[] = "SELECT " REASON_COLS " WHERE code = ?";
@@ -558,6 +562,16 @@ static int check_category(struct db *db, int64_t id, const json_t *values, json_
 	return 0;
 }
 
+/* Whether the clock policy of normalised values n differs from category before's. */
+static bool policy_changed(const json_t *before, const json_t *n)
+{
+	static const char *const ints[] = {"office_warn_days", "office_due_days", "legal_warn_percent"};
+	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+		if (int_of(before, ints[i]) != int_of(n, ints[i]))
+			return true;
+	return strcmp(text_of(before, "legal_clock"), text_of(n, "legal_clock")) != 0;
+}
+
 int64_t app_category_save(struct db *db, const char *actor, int64_t id, const json_t *values, const char **field)
 {
 	static const char *const text_cols[] = {"code",     "name_tr",  "name_en", "description_tr",
@@ -620,6 +634,9 @@ int64_t app_category_save(struct db *db, const char *actor, int64_t id, const js
 	int arc = audit_append(db, actor, id ? "category.update" : "category.create", "category", rid, before, after);
 	json_decref(after);
 	result = arc == 0 ? rid : APPREF_ERROR;
+	/* The open applications' stored due dates follow a changed clock policy (the overdue filter, the sweep). */
+	if (result > 0 && id && policy_changed(before, n) && app_refresh_category(db, id, now) < 0)
+		result = APPREF_ERROR;
 out:
 	json_decref(before);
 	json_decref(n);
@@ -957,6 +974,8 @@ struct seed {
 	size_t n_header;
 	json_t *directorates; /* folded name -> id */
 	int failed;
+	const char *actor; /* app_category_resolve_directorates: who changes the categories */
+	int resolved;      /* and how many it changed */
 };
 
 /* The field of the current record under column name, or "" when the file has no such column. */
@@ -1091,6 +1110,69 @@ static int seed_table(struct db *db, enum seed_kind kind, const char *count_sql,
 	free(s.header);
 	json_decref(s.directorates);
 	return rc == 0 ? 0 : -1;
+}
+
+/* A row of data/app_categories.csv for app_category_resolve_directorates: the category of its code gets the
+ * directorate it names when it has none. */
+static int resolve_row(void *ctx, size_t line, char **fields, size_t n)
+{
+	struct seed *s = ctx;
+	if (!s->header) {
+		s->header = xcalloc(n, sizeof *s->header);
+		for (size_t i = 0; i < n; i++)
+			s->header[i] = xstrdup(fields[i]);
+		s->n_header = n;
+		return 0;
+	}
+	int64_t directorate = seed_directorate(s, seed_col(s, fields, n, "directorate"));
+	json_t *before = directorate > 0 ? app_category_by_code(s->db, seed_col(s, fields, n, "code")) : NULL;
+	json_t *after = NULL;
+	int rc = 0;
+	if (!before || int_of(before, "directorate_id") != 0)
+		goto out;
+	rc = 1;
+	int64_t id = int_of(before, "id");
+	struct db_stmt *st = db_prep(s->db, SQL_CAT_SET_DIRECTORATE);
+	if (!st)
+		goto out;
+	db_bind_int(st, 1, directorate);
+	db_bind_int(st, 2, (int64_t)time(NULL));
+	db_bind_text(st, 3, s->actor);
+	db_bind_int(st, 4, id);
+	if (db_step(st) != DB_OK) {
+		error("%s line %zu: cannot set the directorate of category '%s'", s->path, line, text_of(before, "code"));
+		goto out;
+	}
+	after = app_category_get(s->db, id);
+	if (!after || audit_append(s->db, s->actor, "category.update", "category", id, before, after) != 0)
+		goto out;
+	s->resolved++;
+	rc = 0;
+out:
+	json_decref(before);
+	json_decref(after);
+	return rc;
+}
+
+int app_category_resolve_directorates(struct db *db, const char *actor)
+{
+	static const char path[] = "data/app_categories.csv";
+	if (!db_in_transaction(db))
+		return error("categories: resolving directorates outside a write transaction");
+	const struct embedded_file *f = embedded_find(path);
+	if (!f)
+		return error("seed file '%s' is not built in", path);
+	struct seed s = {.db = db, .kind = SEED_CATEGORIES, .path = path, .actor = actor};
+	s.directorates = directorates_by_name(db);
+	struct csv_failure failure = {0};
+	int rc = csv_parse_ex((const char *)f->data, f->len, resolve_row, &s, &failure);
+	if (rc < 0)
+		error("%s line %zu: malformed CSV", path, failure.line);
+	for (size_t i = 0; i < s.n_header; i++)
+		free(s.header[i]);
+	free(s.header);
+	json_decref(s.directorates);
+	return rc == 0 ? s.resolved : -1;
 }
 
 int app_reference_seed(struct db *db)

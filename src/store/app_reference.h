@@ -42,7 +42,8 @@ int app_category_policy(struct db *db, int64_t id, struct clock_policy *p /* OUT
 			int64_t *directorate_id /* OUT, may be NULL */);
 /* Creates (id 0) or updates a category from values (the JSON shape above, id ignored) inside the caller's write
  * transaction; audited "category.create" / "category.update". Returns the id, or APPREF_INVALID with *field,
- * APPREF_DUPLICATE, APPREF_NOT_FOUND, APPREF_ERROR. */
+ * APPREF_DUPLICATE, APPREF_NOT_FOUND, APPREF_ERROR. A changed clock policy moves the due dates of the category's
+ * open applications (applications.h app_refresh_category) in the same transaction. */
 int64_t app_category_save(struct db *db, const char *actor, int64_t id, const json_t *values,
 			  const char **field /* OUT */);
 
@@ -60,6 +61,13 @@ int64_t response_template_save(struct db *db, const char *actor, int64_t id, con
 /* Appends body with its {placeholders} replaced from args (string or integer members; unknown ones left as they
  * are) to out. */
 void app_template_fill(const char *body, const json_t *args, struct buf *out);
+
+/* Gives each category that still has no default directorate (0) and whose code is in data/app_categories.csv the
+ * directorate its seed row names (matched by folded name), inside the caller's write transaction; audited
+ * "category.update" with before and after. For installations whose directorates were created after the seed (the
+ * demo office: store/demo.h). Categories an administrator gave a directorate, rows naming none and names matching
+ * no directorate are left as they are. Returns how many categories were changed, or -1. */
+int app_category_resolve_directorates(struct db *db, const char *actor);
 
 /* Loads the seed CSVs into empty tables (idempotent: nothing happens when a table has rows). Returns 0 or -1.
  * Called by setup (store/setup.h) the way the other reference data is loaded. */

@@ -1,6 +1,7 @@
 /* application_clocks.c: the clocks of applications in the database: their events and pauses, the stored due and
- * warning instants (kept in step so the lists filter overdue in SQL), readings for app_get/app_list, and the
- * sweep that records warnings and overdue once and escalates to the head of the secretariat. */
+ * warning instants (kept in step so the lists filter overdue in SQL, also when a category's policy changes),
+ * readings for app_get/app_list, and the sweep that records warnings and overdue once and escalates to the head of
+ * the secretariat. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,8 @@ static const char SQL_SWEEP_DUE[] =
 static const char SQL_SET_FLAGS[] =
 	"UPDATE applications SET office_warned = ?, office_overdue = ?, legal_warned = ?, legal_overdue = ?, "
 	"escalated_at = ? WHERE id = ?";
+static const char SQL_OPEN_OF_CATEGORY[] =
+	"SELECT id FROM applications WHERE category_id = ? AND office_stopped_at IS NULL ORDER BY id";
 static const char SQL_CHIEFS[] =
 	"SELECT email, lang FROM users WHERE role = 'chief' AND active = 1 AND email <> '' ORDER BY id";
 
@@ -176,6 +179,26 @@ static int64_t next_at(const struct clock_reading *r, bool has_clock, bool stopp
 	return 0;
 }
 
+/* Stores the due and warning instants of clocks c of row r under policy p, and what the sweep looks at next. */
+static int store_clocks(struct db *db, const struct clock_row *r, const struct clock_policy *p,
+			const struct app_clocks *c)
+{
+	bool legal = p->legal != LEGAL_NONE, paused = r->in.paused_since != 0;
+	struct db_stmt *st = db_prep(db, SQL_SET_CLOCKS);
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, c->office.due_at);
+	db_bind_int(st, 2, c->office.warn_at);
+	db_bind_id_or_null(st, 3, legal ? c->legal.due_at : 0);
+	db_bind_id_or_null(st, 4, legal ? c->legal.warn_at : 0);
+	db_bind_id_or_null(st, 5, next_at(&c->office, true, r->in.office_stopped_at != 0, paused, r->office_warned,
+					  r->office_overdue));
+	db_bind_id_or_null(st, 6, next_at(&c->legal, legal, r->in.legal_stopped_at != 0, paused, r->legal_warned,
+					  r->legal_overdue));
+	db_bind_int(st, 7, r->in.id);
+	return db_step(st) == DB_OK ? 0 : -1;
+}
+
 int appc_refresh(struct db *db, int64_t id, int64_t now)
 {
 	struct clock_row r;
@@ -186,20 +209,7 @@ int appc_refresh(struct db *db, int64_t id, int64_t now)
 	int rc = -1;
 	if (read_row_clocks(db, &r.in, now, &p, &c) != 0)
 		goto out;
-	bool legal = p.legal != LEGAL_NONE, paused = r.in.paused_since != 0;
-	struct db_stmt *st = db_prep(db, SQL_SET_CLOCKS);
-	if (!st)
-		goto out;
-	db_bind_int(st, 1, c.office.due_at);
-	db_bind_int(st, 2, c.office.warn_at);
-	db_bind_id_or_null(st, 3, legal ? c.legal.due_at : 0);
-	db_bind_id_or_null(st, 4, legal ? c.legal.warn_at : 0);
-	db_bind_id_or_null(st, 5, next_at(&c.office, true, r.in.office_stopped_at != 0, paused, r.office_warned,
-					  r.office_overdue));
-	db_bind_id_or_null(st, 6, next_at(&c.legal, legal, r.in.legal_stopped_at != 0, paused, r.legal_warned,
-					  r.legal_overdue));
-	db_bind_int(st, 7, id);
-	rc = db_step(st) == DB_OK ? 0 : -1;
+	rc = store_clocks(db, &r, &p, &c);
 out:
 	free(r.subject);
 	return rc;
@@ -304,6 +314,87 @@ int appc_stop(struct db *db, int64_t id, bool office, bool legal, int64_t at, co
 	if (db_step(st) != DB_OK)
 		return -1;
 	return appc_refresh(db, id, at);
+}
+
+/* ---- a category's policy changed ---- */
+
+/* Writes the warned / overdue flags of r (escalated_at as it is). Returns 0 or -1. */
+static int store_flags(struct db *db, const struct clock_row *r)
+{
+	struct db_stmt *st = db_prep(db, SQL_SET_FLAGS);
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, r->office_warned);
+	db_bind_int(st, 2, r->office_overdue);
+	db_bind_int(st, 3, r->legal_warned);
+	db_bind_int(st, 4, r->legal_overdue);
+	db_bind_id_or_null(st, 5, r->escalated_at);
+	db_bind_int(st, 6, r->in.id);
+	return db_step(st) == DB_OK ? 0 : -1;
+}
+
+/* Refreshes application id under policy p and calendar cal: a running clock's warning or overdue recorded for an
+ * instant the new policy puts after now is forgotten, so the sweep records it when it comes. Returns 0 or -1. */
+static int refresh_under(struct db *db, const struct bizcal *cal, const struct clock_policy *p, int64_t id,
+			 int64_t now)
+{
+	struct clock_row r;
+	if (load_row(db, id, &r) != 0)
+		return -1;
+	struct app_clocks c;
+	int rc = -1;
+	if (read_clocks(db, cal, p, &r.in, now, &c) != 0)
+		goto out;
+	bool legal = p->legal != LEGAL_NONE;
+	if (!r.in.office_stopped_at) {
+		r.office_warned = r.office_warned && c.office.warn_at <= now;
+		r.office_overdue = r.office_overdue && c.office.due_at <= now;
+	}
+	if (!r.in.legal_stopped_at) {
+		r.legal_warned = legal && r.legal_warned && c.legal.warn_at <= now;
+		r.legal_overdue = legal && r.legal_overdue && c.legal.due_at <= now;
+	}
+	if (store_flags(db, &r) != 0)
+		goto out;
+	rc = store_clocks(db, &r, p, &c);
+out:
+	free(r.subject);
+	return rc;
+}
+
+int app_refresh_category(struct db *db, int64_t category_id, int64_t now)
+{
+	struct db_stmt *st = db_prep(db, SQL_OPEN_OF_CATEGORY);
+	if (!st)
+		return -1;
+	db_bind_int(st, 1, category_id);
+	/* The ids first: each refresh runs statements of its own. */
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			ids = xrealloc(ids, cap * sizeof *ids);
+		}
+		ids[n++] = db_col_int(st, 0);
+	}
+	struct clock_policy p;
+	struct bizcal cal;
+	struct holiday *owned = NULL;
+	int result = -1;
+	if (rc != DB_OK || app_category_policy(db, category_id, &p, NULL) != 0 || bizcal_load(db, &cal, &owned) != 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if (refresh_under(db, &cal, &p, ids[i], now) != 0)
+			goto out;
+	result = (int)n;
+out:
+	free(owned);
+	free(ids);
+	if (result < 0)
+		return error("cannot refresh the clocks of category %lld", (long long)category_id);
+	return result;
 }
 
 static json_t *reading_json(const struct clock_reading *r)
@@ -442,16 +533,7 @@ static int sweep_one(struct db *db, int64_t id, int64_t now)
 			}
 		}
 	}
-	struct db_stmt *st = db_prep(db, SQL_SET_FLAGS);
-	if (!st)
-		goto fail;
-	db_bind_int(st, 1, r.office_warned);
-	db_bind_int(st, 2, r.office_overdue);
-	db_bind_int(st, 3, r.legal_warned);
-	db_bind_int(st, 4, r.legal_overdue);
-	db_bind_id_or_null(st, 5, r.escalated_at);
-	db_bind_int(st, 6, id);
-	if (db_step(st) != DB_OK || appc_refresh(db, id, now) != 0)
+	if (store_flags(db, &r) != 0 || appc_refresh(db, id, now) != 0)
 		goto fail;
 	goto out;
 fail:

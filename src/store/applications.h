@@ -9,9 +9,9 @@
  *    "letter"|"email"|"web"|"bizim_meram"|"cimer"|"open311"|"api"), external_id, party_id (0 = none),
  *    applicant_name*, phone, email, preferred_channel ("sms"|"email"|"phone"|"none"), category_id*, category_code,
  *    category_name*, subject*, description, neighbourhood_id (0 = none), neighbourhood_name*, address, lat, lon
- *    (numbers or null), attributes (object), state*, chart_step*, legal_reason, assessment_note, authority,
- *    answer, answered_at, feedback_via, feedback_at, archived_number, received_at*, created_at, created_by,
- *    updated_at*, updated_by,
+ *    (numbers or null), media_url* (a photo's address, "" = none), attributes (object), state*, chart_step*,
+ *    legal_reason, assessment_note, authority, answer, answered_at, feedback_via, feedback_at, archived_number,
+ *    received_at*, created_at, created_by, updated_at*, updated_by,
  *    clocks* {office {status, due_at, due, warn_at, paused_s, met, percent_used, remaining_s},
  *             legal {the same, plus clock ("none"|"petition_3071"|...)}},
  *    routes [{id, directorate_id, directorate_name, state, due_at, note, work_date, answer, answered_at,
@@ -67,13 +67,17 @@ struct app_files {
  * values.received_at is given by staff for a letter that came earlier), audited "application.create"; the
  * applicant is sent msg.application_received with the tracking code by their preferred channel. values:
  *   {kind, channel, external_id, idempotency_key, party_id | applicant_name, phone, email, preferred_channel,
- *    category_id | category_code, subject, description, neighbourhood_id, address, lat, lon, attributes (object,
- *    checked against the category's attributes: required ones present, list values among the keys),
- *    received_at}
+ *    category_id | category_code, subject, description, neighbourhood_id, address, lat, lon, media_url (a photo's
+ *    address: http:// or https://, printable ASCII, at most 1000 characters), attributes (object, checked against
+ *    the category's attributes: required ones present, list values among the keys), received_at}
  * Repeated submissions: the same (channel, external_id) or the same idempotency_key returns the existing id with
  * *existing (OUT) = true and changes nothing. Returns the id, APP_INVALID with *field, APP_BUSY or APP_ERROR. */
 int64_t app_create(struct db *db, const char *actor, const json_t *values, const struct app_files *files,
 		   bool *existing /* OUT */, const char **field /* OUT */, const char **error_key /* OUT */);
+
+/* The tracking code of application id into code (OUT), without reading the rest of the record (app_get does).
+ * Returns 0, APP_NOT_FOUND or APP_ERROR. */
+int app_tracking_code(struct db *db, int64_t id, char code[APP_CODE_LEN + 1] /* OUT */);
 
 /* Attaches files to application id (role "attachment", or files->role) in its own write transaction; for a
  * directorate user only through its own route. Returns APP_OK or an enum app_result (APP_INVALID: field "file"). */
@@ -151,6 +155,13 @@ json_t *app_list(struct db *db, const struct app_filter *f, const char *after, i
  * e-mail to every active chief user with an address, msg.application_overdue). Its own write transactions, a
  * batch at a time. Returns how many events were recorded, or -1. */
 int app_clock_sweep(struct db *db, int64_t now);
+
+/* Recomputes the stored due and warning instants of every open application of category_id (office clock not
+ * stopped) under the category's current clock policy, inside the caller's open write transaction, so the overdue
+ * filter and the sweep follow a policy an administrator changed (store/app_reference.h app_category_save calls it).
+ * A warning or overdue already recorded whose new instant is still ahead (at now) is recorded again when it comes.
+ * Returns how many applications were refreshed, or -1. */
+int app_refresh_category(struct db *db, int64_t category_id, int64_t now);
 
 /* The clock events of an application, oldest first: [{clock, event, at, note, actor}]. */
 json_t *app_clock_events(struct db *db, int64_t id);

@@ -1,6 +1,6 @@
 /* applications_intake.c: creating applications (see applications.h app_create): the checks of the values against
  * the category, the party and the reference data, duplicates by external number or idempotency key, the tracking
- * code, the petition files and the first message; and attaching files later (app_attach). */
+ * code, the petition files and the first message; attaching files later (app_attach); the tracking code of an id. */
 #include <math.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -11,12 +11,12 @@
 #include "core/phone.h"
 #include "core/validate.h"
 #include "store/app_reference.h"
+#include "store/app_search.h"
 #include "store/applications_internal.h"
 #include "store/appointments.h"
 #include "store/audit.h"
 #include "store/neighbourhoods.h"
 #include "store/parties.h"
-#include "util/turkish.h"
 #include "util/xalloc.h"
 
 static const char SQL_DUPLICATE[] =
@@ -26,9 +26,12 @@ static const char SQL_CODE_USED[] = "SELECT COUNT(*) FROM applications WHERE tra
 static const char SQL_INSERT[] =
 	"INSERT INTO applications (tracking_code, kind, channel, external_id, idempotency_key, party_id, "
 	"applicant_name, phone, email, preferred_channel, category_id, subject, description, neighbourhood_id, "
-	"address, lat_e6, lon_e6, attributes, state, search_fold, received_at, office_due_at, office_warn_at, "
-	"created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	"?, 'received', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+	"address, lat_e6, lon_e6, media_url, attributes, state, search_fold, received_at, office_due_at, "
+	"office_warn_at, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	"?, ?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+static const char SQL_CODE_OF[] = "SELECT tracking_code FROM applications WHERE id = ?";
+
+#define MEDIA_URL_MAX 1000 /* bytes of values.media_url */
 
 static const char *const kinds[] = {"complaint", "request", "suggestion", "information", NULL};
 static const char *const channels[] = {"in_person", "phone", "letter", "email", "web", "bizim_meram",
@@ -164,9 +167,26 @@ static bool attributes_valid(const json_t *category, const json_t *attrs)
 	return true;
 }
 
+/* Whether s is an http(s) URL of printable ASCII (no spaces) and at most MEDIA_URL_MAX bytes: what a link to a
+ * photo may be before staff follow it. */
+static bool media_url_valid(const char *s)
+{
+	size_t n = strlen(s);
+	if (n > MEDIA_URL_MAX || (strncmp(s, "https://", 8) != 0 && strncmp(s, "http://", 7) != 0))
+		return false;
+	size_t host = strncmp(s, "https://", 8) == 0 ? 8 : 7;
+	if (n == host || s[host] == '/')
+		return false;
+	for (const char *p = s; *p; p++)
+		if (*p <= ' ' || *p >= 0x7f)
+			return false;
+	return true;
+}
+
 /* Intake values after checking, all borrowed from the values or the party, or owned here (phone). */
 struct intake {
-	const char *kind, *channel, *external_id, *key, *name, *email, *preferred, *subject, *description, *address;
+	const char *kind, *channel, *external_id, *key, *name, *email, *preferred, *subject, *description, *address,
+		*media_url;
 	char phone[PHONE_E164_SIZE];
 	int64_t party_id, category_id, neighbourhood_id, lat, lon, received_at;
 	bool has_coordinates;
@@ -253,6 +273,9 @@ static int check_intake(struct db *db, const json_t *values, json_t **party, jso
 	if (has_lat != has_lon)
 		return *field = has_lat ? "lon" : "lat", APP_INVALID;
 	in->has_coordinates = has_lat;
+	in->media_url = app_str(values, "media_url");
+	if (*in->media_url && !media_url_valid(in->media_url))
+		return *field = "media_url", APP_INVALID;
 	json_t *attrs = json_object_get(values, "attributes");
 	if (attrs && !json_is_null(attrs) && !json_is_object(attrs))
 		return *field = "attributes", APP_INVALID;
@@ -313,9 +336,7 @@ int64_t app_create(struct db *db, const char *actor, const json_t *values, const
 	char code[APP_CODE_LEN + 1];
 	if (new_code(db, code) != 0)
 		goto out;
-	char *text = xasprintf("%s %s %s %s %s", in.name, in.subject, in.description, in.address, code);
-	fold = tr_fold(text);
-	free(text);
+	fold = app_search_text(in.name, in.subject, in.description, in.address, code, app_str(category, "name_tr"));
 	struct db_stmt *st = db_prep(db, SQL_INSERT);
 	if (!st)
 		goto out;
@@ -342,6 +363,7 @@ int64_t app_create(struct db *db, const char *actor, const json_t *values, const
 		db_bind_null(st, i++);
 		db_bind_null(st, i++);
 	}
+	db_bind_text(st, i++, in.media_url);
 	db_bind_text(st, i++, in.attributes);
 	db_bind_text(st, i++, fold);
 	db_bind_int(st, i++, in.received_at);
@@ -358,6 +380,8 @@ int64_t app_create(struct db *db, const char *actor, const json_t *values, const
 	}
 	id = db_col_int(st, 0);
 	db_reset(st);
+	if (app_search_index(db, id, fold) != 0)
+		goto out;
 	result = app_store_files(db, actor, id, files, files && files->role && *files->role ? files->role : "petition",
 				 field, error_key);
 	if (result != APP_OK)
@@ -415,3 +439,17 @@ out:
 	return result;
 }
 
+
+int app_tracking_code(struct db *db, int64_t id, char code[APP_CODE_LEN + 1])
+{
+	code[0] = '\0';
+	struct db_stmt *st = db_prep(db, SQL_CODE_OF);
+	if (!st)
+		return APP_ERROR;
+	db_bind_int(st, 1, id);
+	int rc = db_step(st);
+	if (rc == DB_ROW)
+		snprintf(code, APP_CODE_LEN + 1, "%s", db_col_text(st, 0));
+	db_reset(st);
+	return rc == DB_ROW ? APP_OK : rc == DB_OK ? APP_NOT_FOUND : APP_ERROR;
+}

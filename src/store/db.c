@@ -1,4 +1,11 @@
-/* db.c: the backend-independent part of the database interface: dispatch, statement cache, pool, migrations. */
+/* db.c: the backend-independent part of the database interface: dispatch, statement cache, pool, migrations.
+ *
+ * Migrations are the embedded migrations/NNNN_name.sql files, applied in order (db_migrate in db.h). One file
+ * serves both backends: {{NAME}} placeholders become the backend's dialect (db_backend.dialect), and where the
+ * two need different statements altogether (SQLite FTS5 against a PostgreSQL tsvector column), a block
+ *   {{SQLITE}} ... {{/SQLITE}}   or   {{PG}} ... {{/PG}}
+ * keeps its text on that backend only and drops it on the other. Blocks do not nest; a block left open, a
+ * closing marker without its opening one or a block inside another fails the migration on either backend. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -286,10 +293,12 @@ int db_schema_version(struct db *db)
 	return (int)db_query_int(db, SQL_SCHEMA_VERSION, 0);
 }
 
-/* Expands {{NAME}} placeholders with the backend's dialect. */
+/* Expands {{NAME}} placeholders with the backend's dialect, keeping a {{SQLITE}} / {{PG}} block's text on its
+ * backend only (see the top of this file). */
 static int expand_dialect(const struct db_backend *be, const char *src, struct buf *out)
 {
 	const char *p = src;
+	const char *block = NULL; /* the open block of this backend: "SQLITE" or "PG" */
 	while (*p) {
 		const char *open = strstr(p, "{{");
 		if (!open) {
@@ -306,12 +315,53 @@ static int expand_dialect(const struct db_backend *be, const char *src, struct b
 			return error("migration: placeholder too long");
 		memcpy(name, open + 2, n);
 		name[n] = '\0';
+		p = close + 2;
+		bool sqlite = strcmp(name, "SQLITE") == 0;
+		if (sqlite || strcmp(name, "PG") == 0) {
+			if (block)
+				return error("migration: block {{%s}} inside {{%s}}", name, block);
+			char end[40];
+			snprintf(end, sizeof end, "{{/%s}}", name);
+			const char *stop = strstr(p, end);
+			if (!stop)
+				return error("migration: unclosed block {{%s}}", name);
+			const char *inner_sqlite = strstr(p, "{{SQLITE}}"), *inner_pg = strstr(p, "{{PG}}");
+			if ((inner_sqlite && inner_sqlite < stop) || (inner_pg && inner_pg < stop))
+				return error("migration: block inside {{%s}}", name);
+			if (sqlite == (be->kind == DB_SQLITE))
+				block = sqlite ? "SQLITE" : "PG"; /* this backend's: expand its text */
+			else
+				p = stop + strlen(end); /* the other backend's: drop it */
+			continue;
+		}
+		if (name[0] == '/') {
+			if (!block || strcmp(name + 1, block) != 0)
+				return error("migration: '{{%s}}' closes no open block", name);
+			block = NULL;
+			continue;
+		}
 		const char *rep = be->dialect(name);
 		if (!rep)
 			return error("migration: unknown placeholder '%s'", name);
 		buf_adds(out, rep);
-		p = close + 2;
 	}
+	if (block)
+		return error("migration: unclosed block {{%s}}", block);
+	return 0;
+}
+
+/* For tests/unit/test_db.c: the text of migration src for backend kind, as db_migrate runs it, in *out (OUT,
+ * xmalloc'd; NULL on failure). Returns 0 or -1. */
+int db_migration_expand(enum db_kind kind, const char *src, char **out);
+int db_migration_expand(enum db_kind kind, const char *src, char **out)
+{
+	struct buf b = BUF_INIT;
+	*out = NULL;
+	if (expand_dialect(kind == DB_SQLITE ? &db_sqlite_backend : &db_pg_backend, src, &b) != 0) {
+		buf_free(&b);
+		return -1;
+	}
+	*out = buf_detach(&b, NULL);
 	return 0;
 }
 

@@ -1,4 +1,5 @@
-/* db_sqlite.c: the SQLite backend (WAL, synchronous=FULL, one writer at a time, statements cached). */
+/* db_sqlite.c: the SQLite backend (WAL, synchronous=FULL unless KALEM_SQLITE_SYNCHRONOUS says otherwise, one writer
+ * at a time, statements cached). */
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -35,9 +36,22 @@ static void *sq_open(const char *path, char *err, size_t errsz)
 		return NULL;
 	}
 	sqlite3_busy_timeout(h, 10000);
-	static const char pragmas[] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-				      "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
-				      "PRAGMA cache_size=-4000; PRAGMA mmap_size=268435456;";
+	/* KALEM_SQLITE_SYNCHRONOUS (docs/OPERATIONS.md): FULL (the default: a committed change survives a power
+	 * cut), or NORMAL (in WAL mode the last commits before a power cut may be lost, never corruption), or EXTRA.
+	 * Read once per connection; anything else is refused rather than guessed. */
+	const char *sync = getenv("KALEM_SQLITE_SYNCHRONOUS");
+	if (!sync || !*sync)
+		sync = "FULL";
+	if (strcmp(sync, "FULL") != 0 && strcmp(sync, "NORMAL") != 0 && strcmp(sync, "EXTRA") != 0) {
+		snprintf(err, errsz, "KALEM_SQLITE_SYNCHRONOUS must be FULL, NORMAL or EXTRA, not '%.20s'", sync);
+		sqlite3_close(h);
+		return NULL;
+	}
+	char pragmas[256];
+	snprintf(pragmas, sizeof pragmas,
+		 "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
+		 "PRAGMA cache_size=-4000; PRAGMA mmap_size=268435456;",
+		 sync);
 	char *msg = NULL;
 	if (sqlite3_exec(h, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errsz, "%s", msg ? msg : "pragma failed");

@@ -32,6 +32,7 @@ static const char SQL_FOR_RECORD[] =
 	"ORDER BY rf.id";
 static const char SQL_LINKED[] =
 	"SELECT COUNT(*) FROM record_files WHERE file_id = ? AND record_type = ? AND record_id = ?";
+static const char SQL_LINKS[] = "SELECT record_type, record_id, role FROM record_files WHERE file_id = ? ORDER BY id";
 
 const char *const files_petition_types[] = {"application/pdf", "image/jpeg", "image/png", NULL};
 
@@ -158,13 +159,29 @@ static int fsync_dir(const char *path)
 	return 0;
 }
 
-/* Creates dir if absent; *created (OUT) says whether it did. */
+/* Creates dir if absent, and its missing parents (the var directory on a first upload); *created (OUT) says
+ * whether dir itself was created. */
 static int ensure_dir(const char *dir, bool *created)
 {
 	*created = false;
 	if (mkdir(dir, 0750) == 0) {
 		*created = true;
 		return 0;
+	}
+	if (errno == ENOENT) {
+		char *parent = xstrdup(dir);
+		char *slash = strrchr(parent, '/');
+		bool parent_created = false;
+		int prc = -1;
+		if (slash && slash != parent) {
+			*slash = '\0';
+			prc = ensure_dir(parent, &parent_created);
+		}
+		free(parent);
+		if (prc == 0 && mkdir(dir, 0750) == 0) {
+			*created = true;
+			return 0;
+		}
 	}
 	struct stat sb;
 	if (errno == EEXIST && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
@@ -471,4 +488,20 @@ bool file_linked_to(struct db *db, int64_t file_id, const char *record_type, int
 	bool linked = db_step(st) == DB_ROW && db_col_int(st, 0) > 0;
 	db_reset(st);
 	return linked;
+}
+
+json_t *file_links(struct db *db, int64_t file_id)
+{
+	json_t *list = json_array();
+	struct db_stmt *st = db_prep(db, SQL_LINKS);
+	if (!st)
+		return list;
+	db_bind_int(st, 1, file_id);
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW)
+		json_array_append_new(list, json_pack("{s:s,s:I,s:s}", "record_type", db_col_text(st, 0), "record_id",
+						      (json_int_t)db_col_int(st, 1), "role", db_col_text(st, 2)));
+	if (rc != DB_OK)
+		log_warn("cannot read the links of file %lld", (long long)file_id);
+	return list;
 }

@@ -55,4 +55,8 @@ json_t *files_for_record(struct db *db, const char *record_type, int64_t record_
  * directorate user may fetch a file only through a record it may see). */
 bool file_linked_to(struct db *db, int64_t file_id, const char *record_type, int64_t record_id);
 
+/* The records file_id is linked to, oldest link first: [{record_type, record_id, role}] (an array, never NULL; empty
+ * when the file has no links or on error, logged). What a download's access check starts from. */
+json_t *file_links(struct db *db, int64_t file_id);
+
 #endif

@@ -782,8 +782,13 @@ json_t *party_list(struct db *db, const struct party_filter *f, const char *afte
 	struct db_stmt *st = NULL;
 	int i = 1;
 	if (n_words > 0) {
+		/* one snapshot for the planning reads and the page: consistent, and SQLite takes its locks once
+		 * instead of for each of the hundred or so statements */
+		bool own = !db_in_transaction(db) && db_begin_read(db) == 0;
 		if (search_words(db, f, &cur, words, n_words, limit, items, out) != 0)
 			log_warn("party search failed for a %d-word query", n_words);
+		if (own)
+			db_rollback(db);
 		goto out;
 	} else if (exact) {
 		st = db_prep(db, SQL_LIST_EXACT);

@@ -13,7 +13,9 @@ int public_form_count(struct db *db, const char *form, const char *address, int6
 	db_bind_text(st, 1, form);
 	db_bind_text(st, 2, address);
 	db_bind_int(st, 3, since);
-	return db_step(st) == DB_ROW ? (int)db_col_int(st, 0) : -1;
+	int n = db_step(st) == DB_ROW ? (int)db_col_int(st, 0) : -1;
+	db_reset(st); /* end the read now: a statement left open holds its snapshot into the next write */
+	return n;
 }
 
 int public_form_record(struct db *db, const char *form, const char *address, int64_t now)

@@ -413,7 +413,7 @@ static void render_day(struct req *r, int ymd)
 
 void h_agenda_today(struct req *r)
 {
-	render_day(r, today_ymd());
+	render_day(r, page_date(r)); /* today unless ?date= names a day */
 }
 
 void h_agenda_day(struct req *r)

@@ -21,9 +21,9 @@
 #define PAST(office_col, legal_col)                                                                               \
 	"(a.paused_since IS NULL AND ((a.office_stopped_at IS NULL AND a." office_col " <= ?) OR "                 \
 	"(a." legal_col " IS NOT NULL AND a.legal_stopped_at IS NULL AND a." legal_col " <= ?)))"
-#define OVERDUE PAST("office_due_at", "legal_due_at")
-#define DUE_BY PAST("office_due_at", "legal_due_at")
-#define WARNED PAST("office_warn_at", "legal_warn_at")
+#define OVERDUE PAST("office_due_at", "legal_due_at") /* bound to now */
+#define DUE_BY PAST("office_due_at", "legal_due_at")  /* bound to the end of today: due today or overdue */
+#define WARNED PAST("office_warn_at", "legal_warn_at") /* bound to now: in warning (or overdue) */
 
 static const char SQL_DUE_COUNTS[] = "SELECT COALESCE(SUM(CASE WHEN " OVERDUE " THEN 1 ELSE 0 END), 0), "
 				     "COALESCE(SUM(CASE WHEN " DUE_BY " THEN 1 ELSE 0 END), 0) FROM applications a";
@@ -38,9 +38,9 @@ static const char SQL_RETURNED_COUNT[] =
 	"SELECT COUNT(*) FROM applications a WHERE " RETURNED_WHERE
 	" AND EXISTS (SELECT 1 FROM application_routes x WHERE x.application_id = a.id AND x.state = 'returned')";
 static const char SQL_RETURNED_ITEMS[] =
-	"SELECT a.id, a.tracking_code, a.subject, d.name, r.return_reason FROM applications a JOIN application_routes r "
-	"ON r.application_id = a.id AND r.state = 'returned' JOIN directorates d ON d.id = r.directorate_id WHERE "
-	RETURNED_WHERE " ORDER BY r.updated_at, r.id LIMIT ?";
+	"SELECT a.id, a.tracking_code, a.subject, d.name, r.return_reason FROM applications a JOIN "
+	"application_routes r ON r.application_id = a.id AND r.state = 'returned' JOIN directorates d ON d.id = "
+	"r.directorate_id WHERE " RETURNED_WHERE " ORDER BY r.updated_at, r.id LIMIT ?";
 static const char SQL_ANSWERED[] = "SELECT COUNT(*) FROM applications WHERE state = 'answered'";
 static const char SQL_INBOX_COUNTS[] =
 	"SELECT COUNT(*), COALESCE(SUM(CASE WHEN due_at <= ? THEN 1 ELSE 0 END), 0) FROM application_routes WHERE "
@@ -75,7 +75,9 @@ void inbox_due_label(struct req *r, int64_t due, int64_t now, char *out, size_t 
 	const char *key;
 	if (now >= due) {
 		*cls = "tag error";
-		key = days == 0 ? "app_inbox.due.late_today" : days == -1 ? "app_inbox.due.late_one" : "common.days_overdue";
+		key = days == 0    ? "app_inbox.due.late_today"
+		      : days == -1 ? "app_inbox.due.late_one"
+				   : "common.days_overdue";
 	} else {
 		*cls = days <= 1 ? "tag warn" : "tag ok";
 		key = days == 0 ? "app_inbox.due.today" : days == 1 ? "app_inbox.due.one_left" : "common.days_left";
@@ -132,7 +134,9 @@ void h_inbox(struct req *r)
 		json_object_set_new(ctx, "directorate_name", json_string(name));
 	if (d > 0) {
 		struct app_filter f = {.directorate_scope = d, .inbox = true};
-		json_t *page = app_list(r->db, &f, params_get(&r->query, "after"), PAGE_SIZE, now);
+		const char *lim = params_get(&r->query, "limit");
+		int limit = lim && atoi(lim) > 0 && atoi(lim) <= 200 ? atoi(lim) : PAGE_SIZE;
+		json_t *page = app_list(r->db, &f, params_get(&r->query, "after"), limit, now);
 		json_t *items = json_object_get(page, "items");
 		size_t i;
 		json_t *o;
@@ -140,12 +144,12 @@ void h_inbox(struct req *r)
 			char label[96], received[64];
 			const char *cls;
 			json_t *route = json_object_get(o, "route");
-			inbox_due_label(r, json_integer_value(json_object_get(route, "due_at")), now, label, sizeof label,
-					&cls);
+			int64_t due_at = json_integer_value(json_object_get(route, "due_at"));
+			inbox_due_label(r, due_at, now, label, sizeof label, &cls);
 			json_object_set_new(o, "due_label", json_string(label));
 			json_object_set_new(o, "due_class", json_string(cls));
 			char due[64], key[64];
-			page_format_time(r, json_integer_value(json_object_get(route, "due_at")), due, sizeof due);
+			page_format_time(r, due_at, due, sizeof due);
 			json_object_set_new(o, "due", json_string(due));
 			page_format_time(r, json_integer_value(json_object_get(o, "received_at")), received,
 					 sizeof received);
@@ -157,9 +161,7 @@ void h_inbox(struct req *r)
 		json_object_set(ctx, "next", json_object_get(page, "next"));
 		json_object_set_new(ctx, "chosen", json_true());
 		json_decref(page);
-		char base[48];
-		snprintf(base, sizeof base, "/inbox");
-		page_next_href(r, ctx, base);
+		page_next_href(r, ctx, "/inbox");
 	}
 	json_decref(options);
 	page_render(r, 200, "inbox", "app_inbox.title", ctx);
@@ -202,21 +204,22 @@ static json_t *office_widget(struct req *r, int64_t now)
 			char label[96];
 			const char *cls;
 			inbox_due_label(r, at, now, label, sizeof label, &cls);
-			json_array_append_new(json_object_get(w, "items"),
-					      json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)db_col_int(st, 0),
-							"code", db_col_text(st, 1), "subject", db_col_text(st, 2), "label",
-							label, "cls", cls));
+			json_t *item = json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)db_col_int(st, 0), "code",
+						 db_col_text(st, 1), "subject", db_col_text(st, 2), "label", label, "cls",
+						 cls);
+			json_array_append_new(json_object_get(w, "items"), item);
 		}
 	}
 	json_object_set_new(w, "returned", json_integer(db_query_int(r->db, SQL_RETURNED_COUNT, 0)));
 	st = db_prep(r->db, SQL_RETURNED_ITEMS);
 	if (st) {
 		db_bind_int(st, 1, HOME_ITEMS);
-		while (db_step(st) == DB_ROW)
-			json_array_append_new(json_object_get(w, "returned_items"),
-					      json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)db_col_int(st, 0),
-							"code", db_col_text(st, 1), "subject", db_col_text(st, 2),
-							"directorate", db_col_text(st, 3), "reason", db_col_text(st, 4)));
+		while (db_step(st) == DB_ROW) {
+			json_t *item = json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)db_col_int(st, 0), "code",
+						 db_col_text(st, 1), "subject", db_col_text(st, 2), "directorate",
+						 db_col_text(st, 3), "reason", db_col_text(st, 4));
+			json_array_append_new(json_object_get(w, "returned_items"), item);
+		}
 	}
 	json_object_set_new(w, "answered", json_integer(db_query_int(r->db, SQL_ANSWERED, 0)));
 	return w;
@@ -231,7 +234,8 @@ static json_t *inbox_widget(struct req *r, int64_t now)
 	db_bind_int(st, 2, r->actor.directorate_id);
 	json_t *w = NULL;
 	if (db_step(st) == DB_ROW)
-		w = json_pack("{s:I,s:I}", "open", (json_int_t)db_col_int(st, 0), "overdue", (json_int_t)db_col_int(st, 1));
+		w = json_pack("{s:I,s:I}", "open", (json_int_t)db_col_int(st, 0), "overdue",
+			      (json_int_t)db_col_int(st, 1));
 	db_reset(st);
 	return w;
 }
@@ -245,9 +249,9 @@ static json_t *clocks_widget(struct req *r, int64_t now, json_t **total)
 	bind_times(st, &i, 6, now); /* warned, not overdue, overdue */
 	json_t *rows = json_array();
 	while (db_step(st) == DB_ROW)
-		json_array_append_new(rows, json_pack("{s:I,s:s,s:I,s:I,s:I}", "id", (json_int_t)db_col_int(st, 0), "name",
-						      db_col_text(st, 1), "open", (json_int_t)db_col_int(st, 2), "warning",
-						      (json_int_t)db_col_int(st, 3), "overdue",
+		json_array_append_new(rows, json_pack("{s:I,s:s,s:I,s:I,s:I}", "id", (json_int_t)db_col_int(st, 0),
+						      "name", db_col_text(st, 1), "open", (json_int_t)db_col_int(st, 2),
+						      "warning", (json_int_t)db_col_int(st, 3), "overdue",
 						      (json_int_t)db_col_int(st, 4)));
 	st = db_prep(r->db, SQL_CLOCKS_TOTAL);
 	if (st) {
@@ -280,8 +284,9 @@ void app_home_widgets(struct req *r, json_t *ctx)
 		json_t *total = NULL, *rows = clocks_widget(r, now, &total);
 		if (rows) {
 			json_object_set_new(ctx, "apps_clocks", rows);
-			json_object_set_new(ctx, "apps_clocks_total", total ? total : json_pack("{s:i,s:i,s:i}", "open", 0,
-												   "warning", 0, "overdue", 0));
+			if (!total)
+				total = json_pack("{s:i,s:i,s:i}", "open", 0, "warning", 0, "overdue", 0);
+			json_object_set_new(ctx, "apps_clocks_total", total);
 			json_object_set_new(ctx, "show_apps_clocks", json_true());
 		}
 	}

@@ -11,9 +11,9 @@
 /* Who may open /inbox: directorate staff (their own) and the office (any directorate, chosen with ?d=). */
 #define INBOX_ROLES (ROLE_DIRECTORATE | ROLES_OFFICE)
 
-/* GET /inbox?d=&after=: the open routes (pending, accepted, planned, information asked) of one directorate, due
+/* GET /inbox?d=&after=&limit=: the open routes (pending, accepted, planned, information asked) of one directorate, due
  * first, each with its clock label in words ("2 gün kaldı", "1 gün gecikti" red), category, neighbourhood,
- * subject, received date and a link to /applications/{id}; keyset pages of 50. A directorate user always sees
+ * subject, received date and a link to /applications/{id}; keyset pages of 50 (limit: 1..200). A directorate user always sees
  * its own directorate (?d= is ignored; the SQL filters on it); office roles pick one with ?d=ID (none chosen:
  * only the choice). */
 void h_inbox(struct req *r);

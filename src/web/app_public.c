@@ -21,7 +21,6 @@
 #include "store/settings.h"
 #include "store/setup.h"
 #include "util/log.h"
-#include "util/xalloc.h"
 #include "web/app_public.h"
 #include "web/form.h"
 #include "web/page.h"
@@ -136,8 +135,8 @@ static json_t *category_groups(struct req *r, int64_t selected)
 		}
 		int64_t id = json_integer_value(json_object_get(c, "id"));
 		json_array_append_new(json_object_get(group, "options"),
-				      json_pack("{s:I,s:s,s:b}", "id", (json_int_t)id, "name", lang_member(r, c, "name"),
-						"selected", id == selected));
+				      json_pack("{s:I,s:s,s:b}", "id", (json_int_t)id, "name",
+						lang_member(r, c, "name"), "selected", id == selected));
 	}
 	json_decref(cats);
 	return groups;
@@ -214,7 +213,6 @@ static void read_answers(struct req *r, const json_t *category, json_t *attrs, j
 		attr_name(def, name, sizeof name);
 		const char *type = str(def, "datatype"), *label = lang_member(r, def, "description");
 		bool required = json_is_true(json_object_get(def, "required"));
-		struct field f = {name, F_TEXT, required, 0, NULL, NULL, 0, 0};
 		const char *bad = NULL;
 		if (strcmp(type, "multivaluelist") == 0) {
 			json_t *vals = json_array();
@@ -259,7 +257,7 @@ static void read_answers(struct req *r, const json_t *category, json_t *attrs, j
 			json_t *args = json_pack("{s:s}", "field", label);
 			struct buf msg = BUF_INIT;
 			i18n_format(&msg, r->lang, bad, args);
-			json_object_set_new(errors, f.name, json_string(msg.data));
+			json_object_set_new(errors, name, json_string(msg.data));
 			buf_free(&msg);
 			json_decref(args);
 		}
@@ -363,7 +361,8 @@ static bool uploaded_file(struct req *r, struct app_upload *up)
  * acknowledgement, an active category (into *category, OUT) and neighbourhood. */
 static void check_more(struct req *r, json_t *values, json_t *errors, json_t **category)
 {
-	const char *phone = str(values, "phone"), *email = str(values, "email"), *pref = str(values, "preferred_channel");
+	const char *phone = str(values, "phone"), *email = str(values, "email");
+	const char *pref = str(values, "preferred_channel");
 	if (!*phone && !*email && !json_object_get(errors, "phone") && !json_object_get(errors, "email"))
 		form_error(r, errors, &fields[F_PHONE_], "app_public.error.contact");
 	if (((!strcmp(pref, "sms") || !strcmp(pref, "phone")) && !*phone) || (!strcmp(pref, "email") && !*email))
@@ -393,7 +392,8 @@ static void check_more(struct req *r, json_t *values, json_t *errors, json_t **c
  * application: a hash of the form token and what was sent. */
 static void idempotency_key(const char *token, const json_t *values, const json_t *attrs, char out[48])
 {
-	char *a = json_dumps(values, JSON_COMPACT | JSON_SORT_KEYS), *b = json_dumps(attrs, JSON_COMPACT | JSON_SORT_KEYS);
+	char *a = json_dumps(values, JSON_COMPACT | JSON_SORT_KEYS);
+	char *b = json_dumps(attrs, JSON_COMPACT | JSON_SORT_KEYS);
 	crypto_generichash_state st;
 	unsigned char h[16];
 	crypto_generichash_init(&st, NULL, 0, sizeof h);
@@ -411,9 +411,11 @@ static void idempotency_key(const char *token, const json_t *values, const json_
 static void track_url(struct req *r, const char *code, struct buf *url)
 {
 	const char *host = req_header(r, "Host");
-	buf_addf(url, "%s://", r->tls ? "https" : "http");
-	buf_add_urlenc(url, host && *host && !strpbrk(host, "/?#@ ") ? host : "localhost");
-	buf_adds(url, "/basvuru-takip?code=");
+	/* a host name or address with an optional port, nothing else */
+	if (!host || !*host || strlen(host) > 255 ||
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != strlen(host))
+		host = "localhost";
+	buf_addf(url, "%s://%s/basvuru-takip?code=", r->tls ? "https" : "http", host);
 	buf_add_urlenc(url, code);
 }
 
@@ -439,6 +441,18 @@ static void done_page(struct req *r, const char *token, int64_t id)
 	buf_free(&receipt);
 	json_decref(a);
 	page_render(r, 200, "app_public_done", "app_public.done.title", ctx);
+}
+
+/* Counts the accepted submission for the throttle, in a write transaction of its own. Returns 0 or -1. */
+static int record_submission(struct req *r, int64_t now)
+{
+	if (db_begin_write(r->db) != 0)
+		return -1;
+	if (public_form_record(r->db, FORM_NAME, r->address, now) != 0) {
+		db_rollback(r->db);
+		return -1;
+	}
+	return db_commit(r->db) == 0 ? 0 : -1;
 }
 
 /* Records the KVKK acknowledgement with application id in the audit trail. Returns 0 or -1. */
@@ -540,10 +554,11 @@ void h_app_public_create(struct req *r)
 	}
 	char key[48];
 	idempotency_key(token, values, attrs, key);
-	json_t *in = json_pack("{s:O,s:s,s:s,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O}", "kind", json_object_get(values, "kind"),
-			       "channel", "web", "idempotency_key", key, "applicant_name", json_object_get(values, "name"),
-			       "phone", json_object_get(values, "phone"), "email", json_object_get(values, "email"),
-			       "preferred_channel", json_object_get(values, "preferred_channel"), "category_id",
+	json_t *in = json_pack("{s:O,s:s,s:s,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O}", "kind",
+			       json_object_get(values, "kind"), "channel", "web", "idempotency_key", key,
+			       "applicant_name", json_object_get(values, "name"), "phone", json_object_get(values, "phone"),
+			       "email", json_object_get(values, "email"), "preferred_channel",
+			       json_object_get(values, "preferred_channel"), "category_id",
 			       json_object_get(values, "category_id"), "subject", json_object_get(values, "subject"),
 			       "description", json_object_get(values, "description"), "address",
 			       json_object_get(values, "address"), "attributes", attrs);
@@ -560,9 +575,11 @@ void h_app_public_create(struct req *r)
 	json_decref(in);
 	if (id == APP_INVALID) {
 		if (field && strcmp(field, "file") == 0) {
-			const char *k = error_key && strcmp(error_key, "error.file_size") == 0    ? "app_public.error.file_size"
-					: error_key && strcmp(error_key, "error.file_empty") == 0 ? "app_public.error.file_empty"
-												  : "app_public.error.file_type";
+			const char *k = "app_public.error.file_type";
+			if (error_key && strcmp(error_key, "error.file_size") == 0)
+				k = "app_public.error.file_size";
+			else if (error_key && strcmp(error_key, "error.file_empty") == 0)
+				k = "app_public.error.file_empty";
 			json_t *args = json_pack("{s:i}", "max", (int)(FILES_MAX_DEFAULT >> 20));
 			struct buf msg = BUF_INIT;
 			i18n_format(&msg, r->lang, k, args);
@@ -583,7 +600,7 @@ void h_app_public_create(struct req *r)
 		goto done;
 	}
 	if (!existing) {
-		if (public_form_record(r->db, FORM_NAME, r->address, now) != 0)
+		if (record_submission(r, now) != 0)
 			log_warn("cannot record the public application from '%s'", r->address);
 		if (record_acknowledgement(r, id, now) != 0)
 			log_warn("cannot record the KVKK acknowledgement of application %lld", (long long)id);
@@ -615,9 +632,9 @@ void h_app_public_receipt(struct req *r)
 	if (!a || strcmp(str(a, "tracking_code"), code) != 0)
 		goto not_found;
 	char municipality[200], office[200], received[64] = "", channel_key[64];
-	if (setting_get(r->db, SETTING_MUNICIPALITY_NAME, municipality, sizeof municipality) != 0 || !*municipality)
+	if (setting_get(r->db, SETTING_MUNICIPALITY_NAME, municipality, sizeof municipality) != 1 || !*municipality)
 		snprintf(municipality, sizeof municipality, "%s", SETTING_MUNICIPALITY_NAME_DEFAULT);
-	if (setting_get(r->db, SETTING_OFFICE_NAME, office, sizeof office) != 0 || !*office)
+	if (setting_get(r->db, SETTING_OFFICE_NAME, office, sizeof office) != 1 || !*office)
 		snprintf(office, sizeof office, "%s", SETTING_OFFICE_NAME_DEFAULT);
 	page_format_time(r, json_integer_value(json_object_get(a, "received_at")), received, sizeof received);
 	snprintf(channel_key, sizeof channel_key, "app_public.channel.%s", str(a, "channel"));
@@ -666,12 +683,16 @@ not_found:
 /* 0 when the address may look up one more code (and counts it), 1 when over the limit, -1 on error. */
 static int track_throttled(struct req *r, int64_t now)
 {
-	int n = public_form_count(r->db, TRACK_NAME, r->address, now - APP_TRACK_WINDOW_S);
-	if (n < 0)
+	/* One write transaction: the count and the lookup it adds see the latest rows (a bare write after a read
+	 * could meet a stale SQLite snapshot), and concurrent lookups from one address cannot both slip under. */
+	if (db_begin_write(r->db) != 0)
 		return -1;
-	if (n >= APP_TRACK_LIMIT)
-		return 1;
-	return public_form_record(r->db, TRACK_NAME, r->address, now) == 0 ? 0 : -1;
+	int n = public_form_count(r->db, TRACK_NAME, r->address, now - APP_TRACK_WINDOW_S);
+	int rc = n < 0 ? -1 : n >= APP_TRACK_LIMIT ? 1 : public_form_record(r->db, TRACK_NAME, r->address, now);
+	if (rc == 0)
+		return db_commit(r->db) == 0 ? 0 : -1;
+	db_rollback(r->db);
+	return rc;
 }
 
 /* Labels and display dates of a tracking result t in place; iso: dates as ISO text (API) else as on pages. */

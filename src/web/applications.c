@@ -51,7 +51,10 @@ static json_t *clock_one(struct req *r, const json_t *c, int64_t now)
 		buf_free(&words);
 		return json_null();
 	}
-	int days = due ? ymd_from_unix(due) - ymd_from_unix(now) : 0;
+	/* Calendar days between today and the due day, in Istanbul time. */
+	int days = due ? (int)((unix_from_ymd_min(ymd_from_unix(due), 0) - unix_from_ymd_min(ymd_from_unix(now), 0) +
+				43200) / 86400)
+		       : 0;
 	if (strcmp(status, "stopped") == 0) {
 		bool met = json_is_true(json_object_get(c, "met"));
 		cls = met ? "tag ok" : "tag error";

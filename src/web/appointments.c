@@ -254,6 +254,10 @@ static void render_detail(struct req *r, int64_t id, unsigned status, const char
 		return;
 	}
 	add_state_label(r, o);
+	char channel_key[64];
+	snprintf(channel_key, sizeof channel_key, "appt.channel.%s", json_string_value(json_object_get(o, "channel")));
+	if (i18n_has(channel_key))
+		json_object_set_new(o, "channel_label", json_string(i18n_get(r->lang, channel_key)));
 	const struct wf_state *s =
 		wf_state_by_name(&appointment_flow, json_string_value(json_object_get(o, "state")));
 	bool citizen = strcmp(json_string_value(json_object_get(o, "kind")), "citizen") == 0;
@@ -269,6 +273,8 @@ static void render_detail(struct req *r, int64_t id, unsigned status, const char
 		}
 		if (strcmp(t[i]->action, "held") == 0)
 			json_object_set_new(a, "is_held", json_true());
+		if (strcmp(t[i]->action, "inform") == 0)
+			json_object_set_new(a, "is_inform", json_true());
 		json_object_set_new(a, "followup_rows", json_pack("[{s:i},{s:i},{s:i}]", "n", 1, "n", 2, "n", 3));
 		if (err_action && strcmp(err_action, t[i]->action) == 0) {
 			json_object_set(a, "err", errors);

@@ -33,21 +33,46 @@ static void disposition(const char *name, struct buf *out)
 	}
 }
 
-/* Whether r's actor may fetch file id (see files.h). */
-static bool may_fetch(struct req *r, int64_t id)
+/* Whether r's actor may see application app_id. */
+static bool may_see_application(struct req *r, int64_t scope, int64_t app_id)
 {
-	int64_t scope = apps_scope(r);
-	const char *app = params_get(&r->query, "application");
-	if (!app || !*app)
-		return scope == 0;
-	if (scope < 0 || strspn(app, "0123456789") != strlen(app) || strlen(app) > 18)
-		return false;
-	int64_t app_id = strtoll(app, NULL, 10);
-	if (app_id <= 0 || !file_linked_to(r->db, id, "application", app_id))
-		return false;
 	json_t *o = app_get(r->db, app_id, scope, (int64_t)time(NULL));
 	json_decref(o);
 	return o != NULL;
+}
+
+/* Whether r's actor may fetch file id, decided by the records it is linked to: the office roles any file of an
+ * application, a directorate user only one of an application it can see. ?application= (as the pages link) names
+ * the application to check; without it any application the file is linked to will do. */
+static bool may_fetch(struct req *r, int64_t id)
+{
+	int64_t scope = apps_scope(r);
+	if (scope < 0)
+		return false;
+	const char *app = params_get(&r->query, "application");
+	if (app && *app) {
+		if (strspn(app, "0123456789") != strlen(app) || strlen(app) > 18)
+			return false;
+		int64_t app_id = strtoll(app, NULL, 10);
+		return app_id > 0 && file_linked_to(r->db, id, "application", app_id) &&
+		       may_see_application(r, scope, app_id);
+	}
+	json_t *links = file_links(r->db, id);
+	bool ok = false;
+	size_t i;
+	json_t *link;
+	json_array_foreach(links, i, link)
+	{
+		if (strcmp(json_string_value(json_object_get(link, "record_type")), "application") != 0)
+			continue;
+		int64_t app_id = json_integer_value(json_object_get(link, "record_id"));
+		if (scope == 0 || may_see_application(r, scope, app_id)) {
+			ok = true;
+			break;
+		}
+	}
+	json_decref(links);
+	return ok;
 }
 
 void h_file_download(struct req *r)

@@ -3,11 +3,11 @@
 #define KALEM_WEB_FILES_H
 #include "http/req.h"
 
-/* GET /files/{id}?application={aid}: the file as an attachment (Content-Disposition with a safe ASCII name and
- * the UTF-8 name, X-Content-Type-Options nosniff, the type libmagic found). Access: the actor must be able to see
- * a record the file is linked to: with application= the file must be linked to that application and the
- * application visible to the actor (a directorate user: its own); without it only roles that see every
- * application (not directorate users). 404 otherwise. */
+/* GET /files/{id}[?application={aid}]: the file as an attachment (Content-Disposition with a safe ASCII name and
+ * the UTF-8 name, X-Content-Type-Options nosniff, the type libmagic found). Access, from the file's links
+ * (store/files.h file_links): the actor must be able to see an application the file is linked to (the office
+ * roles: any; a directorate user: one with its route); with application= the file must be linked to that one and
+ * it visible to the actor. 404 otherwise (also for a file linked to no application). */
 void h_file_download(struct req *r);
 
 #endif

@@ -169,7 +169,7 @@ test('the Mayor accepts it with high priority in the queue on a phone', async (t
     assert.ok(layout.scroll <= layout.inner,
       `no sideways scrolling: scrollWidth ${layout.scroll} > ${layout.inner}; too wide: ${layout.wide}`);
     const buttons = await card.locator('button').evaluateAll((bs) =>
-      bs.map((b) => ({ text: b.innerText.trim(), h: b.getBoundingClientRect().height, w: b.getBoundingClientRect().width })));
+      bs.map((b) => ({ text: b.innerText.trim(), h: b.getBoundingClientRect().height })));
     assert.ok(buttons.length >= 5, `accept x3, decline and delegate: ${JSON.stringify(buttons)}`);
     for (const b of buttons) assert.ok(b.h >= 44, `"${b.text}" is a touch target of at least 44 px: ${b.h} px`);
     await checkA11y(t, page, 'queue (phone)');

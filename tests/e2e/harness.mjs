@@ -131,7 +131,7 @@ class Kalem {
     for (let attempt = 0; attempt < 5; attempt++) {
       const port = await freePort();
       const proc = spawn(kalemBin(), ['--db', this.db, 'serve', '--listen', `127.0.0.1:${port}`, '--threads', '4'],
-        { env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+        { env: serverEnv({ KALEM_VAR: path.join(this.tmp, 'var') }), stdio: ['ignore', 'pipe', 'pipe'] });
       proc.stdout.on('data', (d) => this.log.push(d.toString()));
       proc.stderr.on('data', (d) => this.log.push(d.toString()));
       let exited = false;

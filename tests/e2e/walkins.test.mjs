@@ -107,7 +107,8 @@ test('a walk-in arrives, the Mayor cannot see them now, and one action makes an 
     assert.equal(await answer.locator('[data-can-now]').getAttribute('data-can-now'), 'no');
     const reason = answer.locator('p.walkin-reason');
     assert.equal(await reason.getAttribute('data-reason'), 'busy');
-    assert.match(await reason.innerText(), new RegExp(`^Başkan meşgul: ${ENGAGEMENT.replace(/[()]/g, '\\$&')}; bitiş \\d\\d:\\d\\d\\.$`));
+    const escaped = ENGAGEMENT.replace(/[()]/g, '\\$&');
+    assert.match(await reason.innerText(), new RegExp(`^Başkan meşgul: ${escaped}; bitiş \\d\\d:\\d\\d\\.$`));
 
     // Registering the arrival: the person is not on record, so a new one with name and phone.
     await page.getByRole('link', { name: 'Ziyaretçi kaydı' }).click();
@@ -130,6 +131,12 @@ test('a walk-in arrives, the Mayor cannot see them now, and one action makes an 
     assert.match(await row.innerText(), /Bekliyor/);
     assert.match(await row.innerText(), new RegExp(VISITOR.subject));
     assert.equal(await page.locator('[data-can-now]').getAttribute('data-can-now'), 'no', 'still no');
+    // The new person is in the register now, found by name next time.
+    await page.goto(k.url(`/parties?q=${encodeURIComponent(VISITOR.name)}`));
+    const found = await page.locator('table.list tbody tr').allInnerTexts();
+    assert.equal(found.length, 1, `the person was registered once: ${JSON.stringify(found)}`);
+    assert.ok(found[0].replace(/\D/g, '').includes('5321112233'), `with the phone: ${found[0]}`);
+    await page.goto(k.url('/walk-ins'));
 
     // The meeting cannot happen now: one action turns the walk-in into an appointment request.
     await row.getByRole('link', { name: VISITOR.name }).click();

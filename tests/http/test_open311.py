@@ -320,6 +320,10 @@ class PostRequests(Case):
         self.assertEqual(one["description"], "Çukur derin, araçlar zarar görüyor")
         root = xml(get("/open311/v2/requests/%s.xml" % sid))
         self.assertEqual(root.find("request").findtext("media_url"), "https://example.org/foto.jpg")
+        # Staff see the photo's address in a field of its own, not in the description.
+        app = ENV.login("secretariat").get("/api/v1/applications/%s" % sid).json()
+        self.assertEqual(app["media_url"], "https://example.org/foto.jpg")
+        self.assertEqual(app["description"], "Çukur derin, araçlar zarar görüyor")
         # A photo alone (no description) is kept too.
         sid = self.assertJson(post(good(description="", media_url="http://example.org/2.png")))[0]["service_request_id"]
         one = get("/open311/v2/requests/%s.json" % sid).json()[0]

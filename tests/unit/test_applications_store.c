@@ -1,6 +1,7 @@
 /* test_applications_store.c: applications of workflow 3 (store/applications.h) on SQLite and PostgreSQL: every path
  * of the chart, routes of two directorates, pauses pushing the clocks, interim notices, duplicates, directorate
- * isolation, bad input writing nothing, the sweep recording once, public tracking, notifications, files, lists. */
+ * isolation, bad input writing nothing, the sweep recording once, public tracking, notifications, files, lists, a
+ * category's changed clock policy moving the due dates, media_url, the tracking code alone. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include "core/clocks.h"
 #include "core/workflow.h"
 #include "db_fixture.h"
+#include "store/app_reference.h"
 #include "store/applications.h"
 #include "store/audit.h"
 #include "store/db.h"
@@ -965,6 +967,192 @@ static void test_list_search_pages(void **state)
 	json_decref(l);
 }
 
+/* A stored clock column of application id (dflt when NULL). Statements are cached by their address: literals. */
+static int64_t column(struct db *db, int64_t id, const char *col, int64_t dflt)
+{
+	static const char *const sql[][2] = {
+		{"office_due_at", "SELECT office_due_at FROM applications WHERE id = ?"},
+		{"legal_due_at", "SELECT legal_due_at FROM applications WHERE id = ?"},
+		{"office_next_at", "SELECT office_next_at FROM applications WHERE id = ?"},
+		{"office_warned", "SELECT office_warned FROM applications WHERE id = ?"},
+		{"office_overdue", "SELECT office_overdue FROM applications WHERE id = ?"},
+	};
+	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+		if (strcmp(sql[i][0], col) != 0)
+			continue;
+		struct db_stmt *st = db_prep(db, sql[i][1]);
+		assert_non_null(st);
+		db_bind_int(st, 1, id);
+		int64_t v = dflt;
+		if (db_step(st) == DB_ROW && !db_col_is_null(st, 0))
+			v = db_col_int(st, 0);
+		db_reset(st);
+		return v;
+	}
+	fail_msg("no statement for column %s", col);
+	return dflt;
+}
+
+/* Saves category 1 ("road") with its values changed by changes, in a transaction of its own. */
+static void save_road(struct db *db, json_t *changes)
+{
+	json_t *v = app_category_get(db, 1);
+	assert_non_null(v);
+	json_object_update(v, changes);
+	json_decref(changes);
+	const char *field = NULL;
+	assert_int_equal(db_begin_write(db), 0);
+	int64_t rc = app_category_save(db, "admin", 1, v, &field);
+	json_decref(v);
+	if (rc != 1)
+		fail_msg("category save: %lld field %s", (long long)rc, field ? field : "-");
+	assert_int_equal(db_commit(db), 0);
+}
+
+/* An administrator changing a category's clock policy moves the stored due dates of its open applications in the
+ * same transaction: the overdue filter and the sweep follow; closed ones and other categories keep theirs. */
+static void test_category_policy_moves_due_dates(void **state)
+{
+	struct db *db = need(state);
+	int64_t id = create_standard(db);
+	int64_t info = create(db, "{\"kind\":\"information\",\"channel\":\"web\",\"applicant_name\":\"Ali Veli\","
+				  "\"email\":\"ali@example.org\",\"category_code\":\"info\",\"subject\":\"Bütçe\"}");
+	int64_t closed = create_standard(db);
+	assert_int_equal(act(db, SEC, 0, closed, "reject", json_pack("{s:s}", "legal_reason", "no_identity"), NULL),
+			 APP_OK);
+	int64_t old_due = column(db, id, "office_due_at", 0), info_due = column(db, info, "office_due_at", 0);
+	int64_t closed_due = column(db, closed, "office_due_at", 0);
+	int64_t closed_legal = column(db, closed, "legal_due_at", 0);
+	assert_true(old_due > received() && closed_legal > 0);
+
+	/* Not the policy (a name): nothing recomputed, as a planted value shows. */
+	char sql[128];
+	snprintf(sql, sizeof sql, "UPDATE applications SET office_due_at = 1 WHERE id = %lld", (long long)id);
+	assert_int_equal(db_exec_script(db, sql), 0);
+	save_road(db, json_pack("{s:s}", "name_tr", "Yol ve kaldırım"));
+	assert_int_equal(column(db, id, "office_due_at", 0), 1);
+
+	/* Tighter, and no legal clock. */
+	save_road(db, json_pack("{s:i,s:i,s:s}", "office_warn_days", 1, "office_due_days", 3, "legal_clock", "none"));
+	json_t *o = get(db, id);
+	int64_t due = clock_int(o, "office", "due_at");
+	json_decref(o);
+	assert_true(due > received() && due < old_due);
+	assert_int_equal(column(db, id, "office_due_at", 0), due);
+	assert_int_equal(column(db, id, "legal_due_at", -7), -7); /* NULL */
+	assert_int_equal(column(db, info, "office_due_at", 0), info_due);
+	assert_int_equal(column(db, closed, "office_due_at", 0), closed_due);
+	assert_int_equal(column(db, closed, "legal_due_at", 0), closed_legal);
+	struct app_filter f = {.overdue = true};
+	json_t *l = app_list(db, &f, NULL, 10, due - 1);
+	assert_int_equal(json_array_size(json_object_get(l, "items")), 0);
+	json_decref(l);
+	l = app_list(db, &f, NULL, 10, due);
+	assert_int_equal(json_array_size(json_object_get(l, "items")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(l, "items"), 0), "id")), id);
+	json_decref(l);
+	/* The sweep: overdue at the new due, not before. */
+	assert_true(app_clock_sweep(db, due - 1) >= 0);
+	assert_int_equal(events_of(db, id, "office", "overdue"), 0);
+	assert_true(app_clock_sweep(db, due) >= 2);
+	assert_int_equal(events_of(db, id, "office", "warning"), 1);
+	assert_int_equal(events_of(db, id, "office", "overdue"), 1);
+	assert_int_equal(events_of(db, id, "office", "escalated"), 1);
+
+	/* Looser again, with the legal clock back: the warning (days after receipt) and the due move later. */
+	save_road(db, json_pack("{s:i,s:i,s:s}", "office_warn_days", 8, "office_due_days", 10, "legal_clock",
+				"petition_3071"));
+	o = get(db, id);
+	int64_t late = clock_int(o, "office", "due_at"), warn = clock_int(o, "office", "warn_at");
+	json_decref(o);
+	assert_true(late > old_due && warn > due && warn < late);
+	assert_int_equal(column(db, id, "office_due_at", 0), late);
+	assert_true(column(db, id, "legal_due_at", 0) > 0);
+	assert_int_equal(column(db, closed, "office_due_at", 0), closed_due);
+	l = app_list(db, &f, NULL, 10, late - 1); /* only the information request, due earlier */
+	assert_int_equal(json_array_size(json_object_get(l, "items")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(l, "items"), 0), "id")),
+			 info);
+	json_decref(l);
+	/* Seen from before the new warning, the warning and the overdue recorded are no longer true: the sweep
+	 * records them again when they come; the head of the secretariat is not told twice. */
+	assert_int_equal(app_refresh_category(db, 1, warn - 60), 1);
+	assert_int_equal(column(db, id, "office_warned", -1), 0);
+	assert_int_equal(column(db, id, "office_overdue", -1), 0);
+	assert_int_equal(column(db, id, "office_next_at", 0), warn);
+	assert_true(app_clock_sweep(db, warn) >= 1);
+	assert_int_equal(events_of(db, id, "office", "warning"), 2);
+	assert_int_equal(events_of(db, id, "office", "overdue"), 1);
+	/* Seen from between the warning and the due: the warning recorded stays. */
+	assert_int_equal(app_refresh_category(db, 1, warn + 60), 1);
+	assert_int_equal(column(db, id, "office_warned", -1), 1);
+	assert_int_equal(column(db, id, "office_overdue", -1), 0);
+	assert_int_equal(column(db, id, "office_next_at", 0), late);
+	assert_true(app_clock_sweep(db, late) >= 1);
+	assert_int_equal(events_of(db, id, "office", "warning"), 2);
+	assert_int_equal(events_of(db, id, "office", "overdue"), 2);
+	assert_int_equal(events_of(db, id, "office", "escalated"), 1);
+	assert_int_equal(column(db, id, "office_overdue", -1), 1);
+	/* A category without open applications: none refreshed. */
+	assert_int_equal(app_refresh_category(db, 999, late), 0);
+}
+
+/* A photo's address (Open311 media_url) is kept in its own field: http(s) only, at most 1000 characters; and the
+ * tracking code can be read without the record. */
+static void test_media_url_and_tracking_code(void **state)
+{
+	struct db *db = need(state);
+	int64_t id = create(db, "{" STANDARD ",\"media_url\":\"https://example.org/foto.jpg?a=1&b=2\"}");
+	json_t *o = get(db, id);
+	assert_string_equal(json_string_value(json_object_get(o, "media_url")), "https://example.org/foto.jpg?a=1&b=2");
+	assert_string_equal(json_string_value(json_object_get(o, "description")), "Okul önündeki çukur");
+	char code[APP_CODE_LEN + 1];
+	assert_int_equal(app_tracking_code(db, id, code), APP_OK);
+	assert_string_equal(code, json_string_value(json_object_get(o, "tracking_code")));
+	json_decref(o);
+	assert_int_equal(app_tracking_code(db, id + 1000, code), APP_NOT_FOUND);
+	assert_string_equal(code, "");
+	int64_t plain = create_standard(db);
+	struct app_filter all = {0};
+	json_t *l = app_list(db, &all, NULL, 10, received());
+	json_t *items = json_object_get(l, "items");
+	assert_int_equal(json_array_size(items), 2);
+	size_t i;
+	json_t *item;
+	json_array_foreach(items, i, item)
+	{
+		int64_t iid = json_integer_value(json_object_get(item, "id"));
+		assert_string_equal(json_string_value(json_object_get(item, "media_url")),
+				    iid == plain ? "" : "https://example.org/foto.jpg?a=1&b=2");
+	}
+	json_decref(l);
+	/* 1000 characters pass, 1001 do not. */
+	char url[1100], json[1600];
+	memset(url, 'a', sizeof url);
+	memcpy(url, "http://example.org/", 19);
+	url[1000] = '\0';
+	snprintf(json, sizeof json, "{" STANDARD ",\"media_url\":\"%s\"}", url);
+	int64_t longest = create(db, json);
+	o = get(db, longest);
+	assert_int_equal(strlen(json_string_value(json_object_get(o, "media_url"))), 1000);
+	json_decref(o);
+	int64_t before = count(db, "SELECT COUNT(*) FROM applications");
+	url[1000] = 'a';
+	url[1001] = '\0';
+	const char *bad[] = {"javascript:alert(1)", "ftp://example.org/a.jpg", "https://", "http:///etc/passwd",
+			     "https://example.org/a b.jpg", "example.org/a.jpg", url};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+		json_t *v = json_loads("{" STANDARD "}", 0, NULL);
+		json_object_set_new(v, "media_url", json_string(bad[k]));
+		json_object_set_new(v, "received_at", json_integer(received()));
+		const char *field = NULL;
+		assert_int_equal(app_create(db, "clerk", v, NULL, NULL, &field, NULL), APP_INVALID);
+		assert_string_equal(field, "media_url");
+		json_decref(v);
+	}
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM applications"), before);
+}
+
 #define CASE(f) cmocka_unit_test_setup_teardown(f, db_setup, db_teardown)
 
 int main(void)
@@ -976,6 +1164,7 @@ int main(void)
 		CASE(test_duplicates), CASE(test_directorate_isolation),
 		CASE(test_bad_input), CASE(test_sweep_once),
 		CASE(test_tracking), CASE(test_list_search_pages),
+		CASE(test_category_policy_moves_due_dates), CASE(test_media_url_and_tracking_code),
 	};
 	if (i18n_load() != 0)
 		return 1;

@@ -494,7 +494,7 @@ static void test_demo(void **state)
 	assert_int_equal(s.institutions, 40);
 	/* a fortnight of programme: 10 working days, each with the morning meeting and that weekday's engagement */
 	assert_int_equal(s.engagements, 20);
-	assert_int_equal(n, 25 + 69 + 8 + 300 + 40 + 20);
+	assert_int_equal(n, 25 + 69 + 8 + 300 + 40 + 20 + s.appointments + s.applications);
 	assert_int_equal(strlen(s.password), 20);
 	struct stat st;
 	assert_int_equal(stat(s.users_file, &st), 0);

@@ -213,6 +213,65 @@ static void test_migrations_apply_once(void **state)
 	db_close(db);
 }
 
+/* Defined in store/db.c for this test: a migration's text as db_migrate runs it on backend kind. */
+int db_migration_expand(enum db_kind kind, const char *src, char **out);
+
+/* Expands src for kind and compares with want (NULL: the expansion must fail). */
+static void expect_expansion(enum db_kind kind, const char *src, const char *want)
+{
+	char *out = (char *)"untouched";
+	int rc = db_migration_expand(kind, src, &out);
+	if (!want) {
+		assert_int_equal(rc, -1);
+		assert_null(out);
+		return;
+	}
+	assert_int_equal(rc, 0);
+	assert_string_equal(out, want);
+	free(out);
+}
+
+/* Dialect blocks of migrations: {{SQLITE}}...{{/SQLITE}} and {{PG}}...{{/PG}} keep their text on their backend
+ * only, placeholders expanded inside; misuse fails on both backends. And the migrations that use them did. */
+static void test_migration_dialect_blocks(void **state)
+{
+	static const char src[] = "a {{SQLITE}}x {{BIGINT}};{{/SQLITE}}{{PG}}y {{BIGINT}};{{/PG}} b {{BLOB}}";
+	expect_expansion(DB_SQLITE, src, "a x INTEGER; b BLOB");
+	expect_expansion(DB_POSTGRES, src, "a y BIGINT; b BYTEA");
+	expect_expansion(DB_SQLITE, "no blocks {{ID}}", "no blocks INTEGER PRIMARY KEY AUTOINCREMENT");
+	expect_expansion(DB_POSTGRES, "{{PG}}{{/PG}}{{SQLITE}}{{/SQLITE}}", "");
+	for (int k = 0; k < 2; k++) {
+		enum db_kind kind = k ? DB_POSTGRES : DB_SQLITE;
+		/* must fail: unclosed, stray or mismatched closing, nested, unknown placeholder inside a block */
+		expect_expansion(kind, "{{SQLITE}}x", NULL);
+		expect_expansion(kind, "{{PG}}x", NULL);
+		expect_expansion(kind, "x{{/PG}}", NULL);
+		expect_expansion(kind, "{{SQLITE}}x{{/PG}}", NULL);
+		expect_expansion(kind, "{{PG}}x{{/SQLITE}}", NULL);
+		expect_expansion(kind, "{{PG}}{{SQLITE}}x{{/SQLITE}}{{/PG}}", NULL);
+		expect_expansion(kind, "{{SQLITE}}{{PG}}x{{/PG}}{{/SQLITE}}", NULL);
+		expect_expansion(kind, "{{SQLITE}}{{NOPE}}{{/SQLITE}}{{PG}}{{NOPE}}{{/PG}}", NULL);
+	}
+	/* 0012_search.sql: the FTS5 table on SQLite only, the tsvector column on PostgreSQL only. */
+	struct db *db = need(state);
+	static const char SQL_SQLITE_FTS[] =
+		"SELECT COUNT(*) FROM sqlite_master WHERE name = 'applications_fts'";
+	static const char SQL_SQLITE_TSV[] =
+		"SELECT COUNT(*) FROM pragma_table_info('applications') WHERE name = 'search_tsv'";
+	static const char SQL_PG_TSV[] =
+		"SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND "
+		"table_name = 'applications' AND column_name = 'search_tsv'";
+	static const char SQL_PG_FTS[] = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "
+					 "current_schema() AND table_name = 'applications_fts'";
+	if (db_kind(db) == DB_SQLITE) {
+		assert_int_equal(db_query_int(db, SQL_SQLITE_FTS, -1), 1);
+		assert_int_equal(db_query_int(db, SQL_SQLITE_TSV, -1), 0);
+	} else {
+		assert_int_equal(db_query_int(db, SQL_PG_TSV, -1), 1);
+		assert_int_equal(db_query_int(db, SQL_PG_FTS, -1), 0);
+	}
+}
+
 static void test_insert_returning(void **state)
 {
 	struct db *db = need(state);
@@ -573,6 +632,7 @@ int main(void)
 		CASE(test_text_round_trip),                   CASE(test_null_binding),
 		CASE(test_constraints),                       CASE(test_statement_cache),
 		CASE(test_transactions),                      CASE(test_pool),
+		CASE(test_migration_dialect_blocks),
 	};
 	const struct CMUnitTest pg_only[] = {
 		CASE(test_pg_aborted_transaction),

@@ -393,6 +393,35 @@ static void test_links(void **state)
 	assert_false(file_linked_to(db, petition, "application", 9));
 	assert_false(file_linked_to(db, photo, "application", 8));
 
+	/* From the file's side: every record it is linked to, oldest link first. */
+	json_t *links = file_links(db, photo);
+	assert_int_equal(json_array_size(links), 2);
+	a = json_array_get(links, 0);
+	b = json_array_get(links, 1);
+	assert_string_equal(sfield(a, "record_type"), "application");
+	assert_int_equal(ifield(a, "record_id"), 7);
+	assert_string_equal(sfield(a, "role"), "attachment");
+	assert_string_equal(sfield(b, "record_type"), "application_route");
+	assert_int_equal(ifield(b, "record_id"), 3);
+	assert_string_equal(sfield(b, "role"), "answer");
+	json_decref(links);
+	links = file_links(db, petition);
+	assert_int_equal(json_array_size(links), 2);
+	assert_int_equal(ifield(json_array_get(links, 1), "record_id"), 8);
+	assert_string_equal(sfield(json_array_get(links, 1), "role"), "receipt");
+	json_decref(links);
+	/* A file linked to nothing (a row of its own, though its bytes are the photo's), and no file at all. */
+	int64_t loose = store(state, "loose.png", png, PNG_LEN, 0, NULL);
+	assert_true(loose > photo);
+	links = file_links(db, loose);
+	assert_non_null(links);
+	assert_int_equal(json_array_size(links), 0);
+	json_decref(links);
+	links = file_links(db, loose + 1000);
+	assert_non_null(links);
+	assert_int_equal(json_array_size(links), 0);
+	json_decref(links);
+
 	json_t *events = audit_list(db, NULL, "application", "7", "file.link", 0, 10);
 	assert_int_equal(json_array_size(events), 2);
 	json_decref(events);
