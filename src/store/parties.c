@@ -417,6 +417,8 @@ static int merged_cmp(const void *a, const void *b)
 /* Sorts rows and drops repeated parties (one in two of the lists). Returns the number left. */
 static size_t sort_unique(struct merged_row *rows, size_t n)
 {
+	if (n < 2)
+		return n; /* rows may be NULL when n is 0 */
 	qsort(rows, n, sizeof *rows, merged_cmp);
 	size_t kept = 0;
 	for (size_t k = 0; k < n; k++) {

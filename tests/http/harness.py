@@ -379,9 +379,10 @@ class Client:
 class ModuleEnv:
     """A fresh database with the schema, one user per role, two directorates and a running server."""
 
-    def __init__(self, users=True, extra_users=(), key_scopes=("read", "write")):
+    def __init__(self, users=True, extra_users=(), key_scopes=("read", "write"), emails=None):
         self.with_users = users
         self.extra_users = list(extra_users)  # (name, role, directorate code or None)
+        self.emails = dict(emails or {})  # user name or role -> e-mail address given at `kalem user add`
         self.key_scopes = key_scopes
         self.tmpdir = None
         self.db = None
@@ -439,6 +440,9 @@ class ModuleEnv:
         args = ["user", "add", name, "--role", role]
         if directorate:
             args += ["--directorate", directorate]
+        email = self.emails.get(name) or (self.emails.get(role) if ROLE_USERS.get(role) == name else None)
+        if email:
+            args += ["--email", email]
         self.cli(*args, env={"KALEM_PASSWORD": password})
 
     def cli(self, *args, env=None, check=True):

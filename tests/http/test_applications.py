@@ -4,7 +4,7 @@
 The front desk records applications through the page (multipart, with a scanned petition) and through the API;
 the secretariat rejects with a legal reason, forwards to the competent authority, or routes to two directorates,
 each of which accepts, plans and answers through its own login; feedback goes by SMS (the recording gateway of
-test_notify.py) or by phone (a logged call); every closed case is archived with a document number. Also: asking the
+providers.py) or by phone (a logged call); every closed case is archived with a document number. Also: asking the
 applicant pauses the clocks, directorate isolation (pages, API, files, CSV), bad input names the field and changes
 nothing, uploads judged by their bytes and size with hostile names sanitised, CSRF, and roles.
 """
@@ -18,7 +18,7 @@ import time
 import urllib.parse
 
 import harness
-from test_notify import Gateway
+from providers import Gateway
 
 STATE = {}
 ENV = harness.ModuleEnv()

@@ -3,7 +3,7 @@
 
 A plain SMTP server and a STARTTLS SMTP server requiring AUTH (aiosmtpd, Debian's python3-aiosmtpd) store the
 messages they receive; a small HTTP gateway (http.server) records every request and can be told to fail, refuse,
-hang or be down. The server runs with seconds instead of minutes between attempts. Settings are made through the
+hang or be down (both in providers.py, shared with the applications' tests). The server runs with seconds instead of minutes between attempts. Settings are made through the
 admin page, messages are queued with the "send a test" actions, outcomes read from the JSON API and the
 notifications page. Run with /usr/bin/python3 (aiosmtpd is a Debian package).
 """
@@ -18,27 +18,24 @@ import ssl
 import shutil
 import subprocess
 import tempfile
-import threading
 import time
 import unittest
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import harness
+import providers
+from providers import FROM_ADDRESS, FROM_NAME, Gateway, Mailbox, start_smtp, wait_for
 
 try:
-    from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult, LoginPassword
 except ImportError:  # pragma: no cover - reported as a failure below
-    Controller = None
+    AuthResult = None
 
 logging.getLogger("mail.log").setLevel(logging.ERROR)  # aiosmtpd's own AUTH code logs a deprecation notice
 
 ENV = harness.ModuleEnv()
 STATE = {}  # "server": the kalem server in use (replaced after a kill -9), mail servers, gateway, admin client
 
-FROM_ADDRESS = "ozelkalem@meram.bel.tr"
-FROM_NAME = "Özel Kalem Müdürlüğü"
 NAME = "Işık Şüküroğlu"
 SUBJECT = "Kalem deneme iletisi — Işık Şüküroğlu"
 SMS_TEXT = ("Özel Kalem Müdürlüğü: Kalem SMS deneme iletisi. Sayın Işık Şüküroğlu, bu ileti SMS ayarlarını "
@@ -58,137 +55,10 @@ SERVER_ENV = {
 # The providers
 
 
-class Mailbox:
-    """An aiosmtpd handler keeping every message with its envelope and session facts."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.messages.append({
-                "mail_from": envelope.mail_from,
-                "rcpt_tos": list(envelope.rcpt_tos),
-                "data": envelope.original_content or envelope.content,
-                "authenticated": bool(session.authenticated),
-                "login": getattr(session, "auth_data", None),
-                "tls": session.ssl is not None,
-            })
-        return "250 2.0.0 Ok: queued"
-
-    def for_recipient(self, rcpt):
-        with self.lock:
-            return [m for m in self.messages if rcpt in m["rcpt_tos"]]
-
-
 def authenticator(server, session, envelope, mechanism, auth_data):
     ok = (isinstance(auth_data, LoginPassword) and auth_data.login == SMTP_USER.encode()
           and auth_data.password == SMTP_PASSWORD.encode())
     return AuthResult(success=ok, handled=False)
-
-
-class Gateway:
-    """An SMS provider's HTTP API: records each request; answers 200 with a message id, or as told."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.requests = []
-        self.fail_next = 0      # answer 503 to this many requests
-        self.fail_always = False
-        self.refuse = False     # answer 400 (a permanent refusal)
-        self.hang = threading.Event()  # set: hold each request until released, then drop the connection
-        self.release = threading.Event()
-        self.httpd = None
-        self.thread = None
-        self.port = harness.free_port()
-        self.accepted = 0
-
-    def reset(self):
-        with self.lock:
-            self.fail_next = 0
-            self.fail_always = False
-            self.refuse = False
-        self.hang.clear()
-        self.release.set()
-
-    def start(self):
-        gateway = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                self.answer()
-
-            def do_POST(self):
-                self.answer()
-
-            def answer(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                entry = {"method": self.command, "path": self.path, "headers": dict(self.headers.items()),
-                         "body": body, "at": time.monotonic()}
-                with gateway.lock:
-                    gateway.requests.append(entry)
-                    if gateway.hang.is_set():
-                        outcome = "hang"
-                    elif gateway.refuse:
-                        outcome = "refuse"
-                    elif gateway.fail_always or gateway.fail_next > 0:
-                        gateway.fail_next = max(0, gateway.fail_next - 1)
-                        outcome = "fail"
-                    else:
-                        gateway.accepted += 1
-                        outcome = "ok"
-                    entry["outcome"] = outcome
-                    number = gateway.accepted
-                if outcome == "hang":
-                    gateway.release.wait(60)
-                    self.close_connection = True
-                    try:
-                        self.connection.shutdown(2)
-                    except OSError:
-                        pass
-                    return
-                if outcome == "ok":
-                    self.reply(200, {"status": "ok", "message_id": "gw-%d" % number})
-                elif outcome == "refuse":
-                    self.reply(400, {"status": "error", "message": "invalid number"})
-                else:
-                    self.reply(503, {"status": "error", "message": "temporarily unavailable"})
-
-            def reply(self, status, obj):
-                data = json.dumps(obj).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        ThreadingHTTPServer.allow_reuse_address = True
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        if self.httpd:
-            self.httpd.shutdown()
-            self.httpd.server_close()
-            self.httpd = None
-
-    def for_ref(self, ref):
-        with self.lock:
-            out = []
-            for r in self.requests:
-                try:
-                    if json.loads(r["body"].decode()).get("ref") == ref:
-                        out.append(r)
-                except ValueError:
-                    pass
-            return out
 
 
 def make_certificate(directory):
@@ -200,7 +70,7 @@ def make_certificate(directory):
 
 
 def setUpModule():
-    if Controller is None:
+    if AuthResult is None:
         raise RuntimeError("python3-aiosmtpd is missing: run with /usr/bin/python3 (scripts/deps.sh installs it)")
     certdir = tempfile.mkdtemp(prefix="kalem-notify-")
     STATE["certdir"] = certdir
@@ -209,14 +79,12 @@ def setUpModule():
     STATE["env"] = env
 
     plain = Mailbox()
-    c1 = Controller(plain, hostname="127.0.0.1", port=harness.free_port())
-    c1.start()
+    c1 = start_smtp(plain)
     tls_box = Mailbox()
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ctx.load_cert_chain(cert, key)
-    c2 = Controller(tls_box, hostname="127.0.0.1", port=harness.free_port(), tls_context=ctx, require_starttls=True,
-                    authenticator=authenticator, auth_required=True, auth_require_tls=True)
-    c2.start()
+    c2 = start_smtp(tls_box, tls_context=ctx, require_starttls=True, authenticator=authenticator, auth_required=True,
+                    auth_require_tls=True)
     STATE.update(plain=plain, plain_ctl=c1, tls=tls_box, tls_ctl=c2)
     gw = Gateway()
     gw.start()
@@ -244,26 +112,9 @@ def tearDownModule():
 
 
 def settings_form(**overrides):
-    form = {
-        "office_name": "Özel Kalem Müdürlüğü",
-        "municipality_name": "Meram Belediyesi",
-        "detsis_unit": "",
-        "smtp_host": "127.0.0.1",
-        "smtp_port": str(STATE["plain_ctl"].port),
-        "smtp_security": "none",
-        "smtp_username": "",
-        "smtp_password": "",
-        "smtp_from_address": FROM_ADDRESS,
-        "smtp_from_name": FROM_NAME,
-        "sms_url": "http://127.0.0.1:%d/send" % STATE["gateway"].port,
-        "sms_method": "POST",
-        "sms_body_template": '{"to":"{to}","text":"{text}","sender":"{sender}","ref":"{ref}"}',
-        "sms_auth_header": "Authorization",
-        "sms_auth_value": GATEWAY_TOKEN,
-        "sms_sender_id": "MERAMBLD",
-    }
+    form = {"sms_auth_header": "Authorization", "sms_auth_value": GATEWAY_TOKEN}
     form.update(overrides)
-    return form
+    return providers.settings_form(STATE["plain_ctl"].port, STATE["gateway"].port, **form)
 
 
 def configure(admin, **overrides):
@@ -282,16 +133,6 @@ def admin():
     c = STATE["admin"]
     c.server = server()
     return c
-
-
-def wait_for(predicate, timeout=20.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("timed out after %.0f s waiting for %s" % (timeout, what))
 
 
 def notification(nid):

@@ -61,8 +61,9 @@ static int64_t create(struct db *db, const char *json)
 static int act(struct db *db, unsigned role, int64_t id, const char *action, json_t *fields /* stolen */)
 {
 	const char *ek = NULL, *f = NULL;
-	int rc = appt_transition(db, "actor", role, id, action, fields ? fields : json_object(), LANG_EN, &ek, &f,
-				 NULL);
+	if (!fields)
+		fields = json_object();
+	int rc = appt_transition(db, "actor", role, id, action, fields, LANG_EN, &ek, &f, NULL);
 	json_decref(fields);
 	return rc;
 }
@@ -281,12 +282,13 @@ static void test_held_details(void **state)
 	/* Not held yet: no details. */
 	json_t *fields = json_pack("{s:s}", "outcome", "x");
 	assert_int_equal(appt_set_details(db, "clerk", id, fields, &ek, &f), APPT_STATE);
+	json_decref(fields);
 	assert_int_equal(act(db, WF_ROLE_SECRETARIAT, id, "inform", NULL), APPT_OK);
 	/* A bad due date refuses the whole transition. */
-	assert_int_equal(appt_transition(db, "mayor", WF_ROLE_MAYOR, id, "held",
-					 json_pack("{s:[{s:s,s:s}]}", "followups", "text", "Rapor", "due", "2031-02-30"),
-					 LANG_TR, &ek, &f, NULL),
+	fields = json_pack("{s:[{s:s,s:s}]}", "followups", "text", "Rapor", "due", "2031-02-30");
+	assert_int_equal(appt_transition(db, "mayor", WF_ROLE_MAYOR, id, "held", fields, LANG_TR, &ek, &f, NULL),
 			 APPT_INVALID);
+	json_decref(fields);
 	assert_string_equal(f, "followups.due");
 	json_t *o = appt_get(db, id);
 	assert_string_equal(json_string_value(json_object_get(o, "state")), "informed");
