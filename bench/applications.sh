@@ -115,7 +115,7 @@ if [[ " $PARTS " == *" open311 "* ]]; then
 	res=$("$BENCH/kalem-bench-commit-loop" --db "$DATA/commit-loop.db" --seconds 10)
 	echo "$res" | sed 's/^/    /'
 	COMMITS=$(echo "$res" | result commits_per_s)
-	RATIO=$(awk -v a="$ANON_MAX" -v b="$COMMITS" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')
+	RATIO=$(awk -v a="$ANON_MAX" -v b="$COMMITS" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 	echo "== Open311 POST (anonymous) / bare commits: $ANON_MAX / $COMMITS = $RATIO"
 	SUMMARY+=("$(printf '%-44s %10s %10s' "bare INSERT+COMMIT loop (FULL)" "$COMMITS/s" "ratio $RATIO")")
 fi

@@ -23,3 +23,7 @@ CREATE INDEX applications_search ON applications USING GIN (search_tsv);
 -- index, entered at the keyset cursor; the WHERE is the inbox query's own term, so both engines use the index.
 CREATE INDEX application_routes_open ON application_routes (directorate_id, due_at, application_id)
   WHERE state IN ('pending','accepted','planned','info_requested');
+-- The overdue list (app_list, overdue): only applications with a running clock, in received order, with what the
+-- overdue test reads (so the rows themselves are read only for the page).
+CREATE INDEX applications_open ON applications (received_at, id, office_due_at, legal_due_at, office_stopped_at,
+  legal_stopped_at) WHERE paused_since IS NULL AND (office_stopped_at IS NULL OR legal_stopped_at IS NULL);

@@ -63,23 +63,29 @@ static const char SQL_TRACK_STAGES[] = "SELECT ts, after_json FROM audit_events 
 	"ir.application_id LEFT JOIN neighbourhoods n ON n.id = a.neighbourhood_id WHERE ir.directorate_id = ? AND " \
 	"ir.state IN ('pending','accepted','planned','info_requested') AND " FILTERS(qm) " AND "                   \
 	"(ir.due_at, ir.application_id) > (?, ?) ORDER BY ir.due_at, ir.application_id LIMIT ?"
-enum list_sql { LIST_ALL, LIST_STATE, LIST_CATEGORY, LIST_NEIGHBOURHOOD, LIST_INBOX, LIST__MAX };
+/* The overdue list's variant walks only the applications with a running clock (index applications_open, whose
+ * WHERE these are the very terms of, so both engines may use it). */
+#define OPEN_CLOCKS "a.paused_since IS NULL AND (a.office_stopped_at IS NULL OR a.legal_stopped_at IS NULL)"
+enum list_sql { LIST_ALL, LIST_STATE, LIST_CATEGORY, LIST_NEIGHBOURHOOD, LIST_OVERDUE, LIST_INBOX, LIST__MAX };
 static const char SQL_LIST_SQ[] = "SELECT " COLS FROM "WHERE " LIST_TAIL(Q_MATCH_SQLITE);
 static const char SQL_LIST_STATE_SQ[] = "SELECT " COLS FROM "WHERE a.state = ? AND " LIST_TAIL(Q_MATCH_SQLITE);
 static const char SQL_LIST_CATEGORY_SQ[] = "SELECT " COLS FROM "WHERE a.category_id = ? AND " LIST_TAIL(Q_MATCH_SQLITE);
 static const char SQL_LIST_NEIGHBOURHOOD_SQ[] =
 	"SELECT " COLS FROM "WHERE a.neighbourhood_id = ? AND " LIST_TAIL(Q_MATCH_SQLITE);
+static const char SQL_LIST_OVERDUE_SQ[] = "SELECT " COLS FROM "WHERE " OPEN_CLOCKS " AND " LIST_TAIL(Q_MATCH_SQLITE);
 static const char SQL_INBOX_SQ[] = INBOX(Q_MATCH_SQLITE);
 static const char SQL_LIST_PG[] = "SELECT " COLS FROM "WHERE " LIST_TAIL(Q_MATCH_PG);
 static const char SQL_LIST_STATE_PG[] = "SELECT " COLS FROM "WHERE a.state = ? AND " LIST_TAIL(Q_MATCH_PG);
 static const char SQL_LIST_CATEGORY_PG[] = "SELECT " COLS FROM "WHERE a.category_id = ? AND " LIST_TAIL(Q_MATCH_PG);
 static const char SQL_LIST_NEIGHBOURHOOD_PG[] =
 	"SELECT " COLS FROM "WHERE a.neighbourhood_id = ? AND " LIST_TAIL(Q_MATCH_PG);
+static const char SQL_LIST_OVERDUE_PG[] = "SELECT " COLS FROM "WHERE " OPEN_CLOCKS " AND " LIST_TAIL(Q_MATCH_PG);
 static const char SQL_INBOX_PG[] = INBOX(Q_MATCH_PG);
 static const char *const list_sql[2][LIST__MAX] = {
-	[DB_SQLITE] = {SQL_LIST_SQ, SQL_LIST_STATE_SQ, SQL_LIST_CATEGORY_SQ, SQL_LIST_NEIGHBOURHOOD_SQ, SQL_INBOX_SQ},
+	[DB_SQLITE] = {SQL_LIST_SQ, SQL_LIST_STATE_SQ, SQL_LIST_CATEGORY_SQ, SQL_LIST_NEIGHBOURHOOD_SQ,
+		       SQL_LIST_OVERDUE_SQ, SQL_INBOX_SQ},
 	[DB_POSTGRES] = {SQL_LIST_PG, SQL_LIST_STATE_PG, SQL_LIST_CATEGORY_PG, SQL_LIST_NEIGHBOURHOOD_PG,
-			 SQL_INBOX_PG},
+			 SQL_LIST_OVERDUE_PG, SQL_INBOX_PG},
 };
 /* A search on SQLite (not the inbox): the matches newest entered first, straight from the FTS5 index in rowid
  * (= id) order, with the other filters; see search_page. */
@@ -372,7 +378,7 @@ json_t *app_track(struct db *db, const char *code, const char *phone_last4)
 /* How far (seconds) created_at may run behind the id order; see search_page. */
 #define SEARCH_CLOCK_SLACK 600
 /* Rows read for the words' first characters before asking for the whole words instead; see search_page. */
-#define SEARCH_CHECK_BUDGET 2000
+#define SEARCH_CHECK_BUDGET 400
 
 /* Binds the FILTERS_BASE placeholders from *i on; the directorate filter is dir (a route of it, any state). */
 static void bind_base(struct db_stmt *st, int *i, const struct app_filter *f, int64_t now, int64_t dir)
@@ -447,6 +453,7 @@ static void statement_page(struct db *db, const struct app_filter *f, const char
 			      : f->state && *f->state ? LIST_STATE
 			      : f->category_id	      ? LIST_CATEGORY
 			      : f->neighbourhood_id   ? LIST_NEIGHBOURHOOD
+			      : f->overdue	      ? LIST_OVERDUE
 						      : LIST_ALL;
 	struct db_stmt *st = db_prep(db, list_sql[db_kind(db) == DB_SQLITE ? DB_SQLITE : DB_POSTGRES][which]);
 	if (!st)

@@ -283,6 +283,14 @@ static void test_filters_and_isolation(void **state)
 	assert_string_equal(ids_of(db, &f, "kaldir", got), list_of(want, 1, b));
 	f = (struct app_filter){.from = day(2), .to = day(3)};
 	assert_string_equal(ids_of(db, &f, "kaldir", got), list_of(want, 1, b));
+	/* Overdue at day 30 (a week's office clock): all three, open; with the other filters. */
+	f = (struct app_filter){.overdue = true};
+	assert_string_equal(ids_of(db, &f, NULL, got), list_of(want, 3, c, b, a));
+	assert_string_equal(ids_of(db, &f, "fatma kaldırım", got), list_of(want, 3, c, b, a));
+	f = (struct app_filter){.overdue = true, .directorate_scope = FEN};
+	assert_string_equal(ids_of(db, &f, NULL, got), list_of(want, 1, a));
+	f = (struct app_filter){.overdue = true, .state = "received"};
+	assert_string_equal(ids_of(db, &f, "fatma", got), list_of(want, 1, c));
 }
 
 #define CASE(f) cmocka_unit_test_setup_teardown(f, db_setup, db_fixture_case_teardown)
