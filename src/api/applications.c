@@ -5,13 +5,11 @@
 #include <strings.h>
 #include <time.h>
 #include "api/applications.h"
+#include "api/api_util.h"
 #include "core/application_flow.h"
-#include "core/bizcal.h"
-#include "core/isotime.h"
 #include "core/workflow.h"
 #include "http/multipart.h"
 #include "http/server.h"
-#include "store/audit.h"
 #include "util/buf.h"
 #include "util/csv.h"
 #include "util/i18n.h"
@@ -99,17 +97,6 @@ const char *apps_field_label_key(const char *field)
 
 /* ---- filters and CSV ---- */
 
-/* A YYYY-MM-DD parameter as the unix time of that day's start (end_of_day: of the next day's); 0 when absent,
- * -1 when bad. */
-static int64_t day_param(struct req *r, const char *name, bool end_of_day)
-{
-	const char *v = params_get(&r->query, name);
-	if (!v || !*v)
-		return 0;
-	int ymd = iso_date_parse(v);
-	return ymd ? unix_from_ymd_min(ymd, end_of_day ? 24 * 60 : 0) : -1;
-}
-
 /* A positive id parameter into *out (0 when absent). Returns false when bad. */
 static bool id_param(struct req *r, const char *name, int64_t *out)
 {
@@ -152,10 +139,10 @@ const char *apps_filter_from_query(struct req *r, struct app_filter *f)
 		else if (strcmp(overdue, "0") != 0 && strcmp(overdue, "false") != 0)
 			return "overdue";
 	}
-	f->from = day_param(r, "from", false);
+	f->from = api_day_value(params_get(&r->query, "from"), false);
 	if (f->from < 0)
 		return "from";
-	f->to = day_param(r, "to", true);
+	f->to = api_day_value(params_get(&r->query, "to"), true);
 	if (f->to < 0)
 		return "to";
 	return NULL;
@@ -236,18 +223,7 @@ void apps_send_csv(struct req *r, const struct app_filter *f)
 		if (!cursor)
 			break;
 	}
-	time_t local = time(NULL) + 3 * 3600; /* Europe/Istanbul: UTC+3 all year */
-	struct tm tm;
-	gmtime_r(&local, &tm);
-	char disposition[128];
-	snprintf(disposition, sizeof disposition, "attachment; filename=\"basvurular-%04d-%02d-%02d.csv\"",
-		 (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100, tm.tm_mday % 100);
-	resp_header(r, "Content-Disposition", disposition);
-	r->status = 200;
-	r->resp_type = "text/csv; charset=utf-8";
-	buf_reset(&r->resp);
-	buf_add(&r->resp, out.data, out.len);
-	buf_free(&out);
+	api_send_csv_attachment(r, "basvurular", &out);
 }
 
 /* ---- uploads ---- */
@@ -285,18 +261,12 @@ void apps_files_free(struct app_files *files)
 
 /* ---- responses ---- */
 
-/* 422 {"error":{"code":"invalid","message","field","fields":{field: message}}}. */
+/* 422 naming field (api_field_error), the message naming the field by its label (and the largest file size). */
 static void field_error(struct req *r, const char *field, const char *key)
 {
-	struct buf msg = BUF_INIT;
 	json_t *args = json_pack("{s:s,s:i}", "field", i18n_get(r->lang, apps_field_label_key(field)), "max",
 				 (int)(APPS_MAX_FILE >> 20));
-	i18n_format(&msg, r->lang, key && i18n_has(key) ? key : "error.invalid", args);
-	json_decref(args);
-	json_t *body = json_pack("{s:{s:s,s:s,s:s,s:{s:s}}}", "error", "code", "invalid", "message",
-				 msg.data ? msg.data : "", "field", field, "fields", field, msg.data ? msg.data : "");
-	buf_free(&msg);
-	resp_json(r, 422, body);
+	api_field_error(r, field, key && i18n_has(key) ? key : "error.invalid", args);
 }
 
 void apps_api_error(struct req *r, int rc, const char *error_key, const char *field)
@@ -324,18 +294,8 @@ void apps_api_error(struct req *r, int rc, const char *error_key, const char *fi
 
 /* ---- lists ---- */
 
-void h_api_applications_csv(struct req *r)
-{
-	struct app_filter f;
-	const char *bad = apps_filter_from_query(r, &f);
-	if (bad) {
-		field_error(r, bad, "error.invalid");
-		return;
-	}
-	apps_send_csv(r, &f);
-}
-
-void h_api_applications(struct req *r)
+/* The filtered list as JSON, or as CSV when csv or format=csv; a bad parameter is 422 naming it. */
+static void send_list(struct req *r, bool csv)
 {
 	struct app_filter f;
 	const char *bad = apps_filter_from_query(r, &f);
@@ -344,7 +304,7 @@ void h_api_applications(struct req *r)
 		return;
 	}
 	const char *format = params_get(&r->query, "format");
-	if (format && strcmp(format, "csv") == 0) {
+	if (csv || (format && strcmp(format, "csv") == 0)) {
 		apps_send_csv(r, &f);
 		return;
 	}
@@ -352,50 +312,39 @@ void h_api_applications(struct req *r)
 		field_error(r, "format", "error.invalid");
 		return;
 	}
-	const char *after = params_get(&r->query, "after"), *slimit = params_get(&r->query, "limit");
-	if (after && *after && strspn(after, "0123456789.") != strlen(after)) {
-		field_error(r, "after", "error.invalid");
+	const char *after;
+	int limit;
+	bad = api_page_values(params_get(&r->query, "after"), params_get(&r->query, "limit"), "0123456789.", &after,
+			      &limit);
+	if (bad) {
+		field_error(r, bad, "error.invalid");
 		return;
-	}
-	int limit = 50;
-	if (slimit && *slimit) {
-		char *end;
-		long v = strtol(slimit, &end, 10);
-		if (*end || v < 1 || v > 500) {
-			field_error(r, "limit", "error.invalid");
-			return;
-		}
-		limit = (int)v;
 	}
 	if (f.directorate_scope < 0) {
 		resp_json(r, 200, json_pack("{s:[],s:n}", "items", "next"));
 		return;
 	}
-	resp_json(r, 200, app_list(r->db, &f, after && *after ? after : NULL, limit, (int64_t)time(NULL)));
+	resp_json(r, 200, app_list(r->db, &f, after, limit, (int64_t)time(NULL)));
+}
+
+void h_api_applications_csv(struct req *r)
+{
+	send_list(r, true);
+}
+
+void h_api_applications(struct req *r)
+{
+	send_list(r, false);
 }
 
 /* ---- one application ---- */
-
-/* The actions of flow from state for this actor, as [{action, label}]. */
-static json_t *actions_of(struct req *r, const struct wf_flow *flow, const char *state)
-{
-	json_t *list = json_array();
-	const struct wf_state *s = wf_state_by_name(flow, state);
-	const struct wf_transition *t[16];
-	size_t n = s ? wf_actions_for(flow, s->id, r->actor.role, t, 16) : 0;
-	for (size_t i = 0; i < n && i < 16; i++)
-		json_array_append_new(list, json_pack("{s:s,s:s,s:s}", "action", t[i]->action, "label",
-						      i18n_get(r->lang, t[i]->label_key), "to",
-						      flow->states[t[i]->to].name));
-	return list;
-}
 
 /* Adds state_label, actions and, per route, its actions to o (a directorate user: only its own routes'). */
 static void decorate(struct req *r, json_t *o)
 {
 	const struct wf_state *s = wf_state_by_name(&application_flow, str(o, "state"));
 	json_object_set_new(o, "state_label", json_string(s ? i18n_get(r->lang, s->label_key) : ""));
-	json_object_set_new(o, "actions", actions_of(r, &application_flow, str(o, "state")));
+	json_object_set_new(o, "actions", api_flow_actions(r, &application_flow, str(o, "state")));
 	int64_t scope = apps_scope(r);
 	bool open = strcmp(str(o, "state"), "routed") == 0 || strcmp(str(o, "state"), "waiting") == 0;
 	size_t i;
@@ -404,7 +353,7 @@ static void decorate(struct req *r, json_t *o)
 	{
 		bool mine = scope == 0 || json_integer_value(json_object_get(route, "directorate_id")) == scope;
 		json_object_set_new(route, "actions",
-				    mine && open ? actions_of(r, &route_flow, str(route, "state")) : json_array());
+				    mine && open ? api_flow_actions(r, &route_flow, str(route, "state")) : json_array());
 	}
 }
 
@@ -458,19 +407,7 @@ void h_api_application(struct req *r)
 		resp_error(r, 404, "not_found", "error.not_found");
 		return;
 	}
-	char sid[24];
-	snprintf(sid, sizeof sid, "%lld", (long long)id);
-	json_t *events = audit_list(r->db, NULL, "application", sid, NULL, 0, 500), *history = json_array();
-	for (size_t i = json_array_size(events); i-- > 0;) {
-		json_t *e = json_array_get(events, i);
-		json_array_append_new(history, json_pack("{s:O?,s:O?,s:O?}", "ts", json_object_get(e, "ts"), "actor",
-							 json_object_get(e, "actor"), "action",
-							 json_object_get(e, "action")));
-	}
-	json_decref(events);
-	json_object_set_new(o, "history", history);
-	record_view_log(r->db, r->actor.username, "application", id);
-	resp_json(r, 200, o);
+	api_send_record(r, o, "application", id, 500);
 }
 
 /* The action of a JSON transition body, or NULL after answering 400/422. */
@@ -488,6 +425,33 @@ static const char *body_action(struct req *r)
 	return action;
 }
 
+/* Answers the result rc of a transition of application id: 200 with the application as r's actor now sees it
+ * (only {"id"} when it no longer may), or the error (apps_api_error). */
+static void answer_transition(struct req *r, int rc, int64_t id, const char *error_key, const char *field)
+{
+	if (rc != APP_OK) {
+		apps_api_error(r, rc, error_key, field);
+		return;
+	}
+	json_t *o = visible(r, id);
+	if (!o)
+		resp_json(r, 200, json_pack("{s:I}", "id", (json_int_t)id));
+	else
+		resp_json(r, 200, o);
+}
+
+/* Whether application id is visible to r's actor; answers 404 when not. */
+static bool exists(struct req *r, int64_t id)
+{
+	json_t *o = visible(r, id);
+	if (!o) {
+		resp_error(r, 404, "not_found", "error.not_found");
+		return false;
+	}
+	json_decref(o);
+	return true;
+}
+
 void h_api_application_transition(struct req *r)
 {
 	int64_t id = req_arg_id(r, 0), scope = apps_scope(r);
@@ -501,15 +465,7 @@ void h_api_application_transition(struct req *r)
 	const char *error_key = NULL, *field = NULL;
 	int rc = app_transition(r->db, r->actor.username, r->actor.role, scope, id, action, r->json, NULL, &error_key,
 				&field);
-	if (rc != APP_OK) {
-		apps_api_error(r, rc, error_key, field);
-		return;
-	}
-	json_t *o = visible(r, id);
-	if (!o)
-		resp_json(r, 200, json_pack("{s:I}", "id", (json_int_t)id));
-	else
-		resp_json(r, 200, o);
+	answer_transition(r, rc, id, error_key, field);
 }
 
 void h_api_application_route_transition(struct req *r)
@@ -532,26 +488,14 @@ void h_api_application_route_transition(struct req *r)
 	const char *error_key = NULL, *field = NULL;
 	int rc = app_route_transition(r->db, r->actor.username, r->actor.role, scope, rid, action, r->json, NULL,
 				      &error_key, &field);
-	if (rc != APP_OK) {
-		apps_api_error(r, rc, error_key, field);
-		return;
-	}
-	o = visible(r, id);
-	if (!o)
-		resp_json(r, 200, json_pack("{s:I}", "id", (json_int_t)id));
-	else
-		resp_json(r, 200, o);
+	answer_transition(r, rc, id, error_key, field);
 }
 
 void h_api_application_contact(struct req *r)
 {
 	int64_t id = req_arg_id(r, 0);
-	json_t *o = visible(r, id);
-	if (!o) {
-		resp_error(r, 404, "not_found", "error.not_found");
+	if (!exists(r, id))
 		return;
-	}
-	json_decref(o);
 	if (!json_is_object(r->json)) {
 		resp_error(r, 400, "bad_request", "error.bad_json");
 		return;
@@ -563,18 +507,14 @@ void h_api_application_contact(struct req *r)
 		apps_api_error(r, cid == 0 ? APP_ERROR : (int)cid, missing ? "error.required" : "error.invalid", field);
 		return;
 	}
-	o = visible(r, id);
+	json_t *o = visible(r, id);
 	resp_json(r, 201, json_pack("{s:I,s:o}", "id", (json_int_t)cid, "application", o ? o : json_null()));
 }
 
 void h_api_application_events(struct req *r)
 {
 	int64_t id = req_arg_id(r, 0);
-	json_t *o = visible(r, id);
-	if (!o) {
-		resp_error(r, 404, "not_found", "error.not_found");
+	if (!exists(r, id))
 		return;
-	}
-	json_decref(o);
 	resp_json(r, 200, json_pack("{s:o}", "items", app_clock_events(r->db, id)));
 }

@@ -5,11 +5,9 @@
 #include <string.h>
 #include <time.h>
 #include "api/appointments.h"
-#include "core/bizcal.h"
-#include "core/isotime.h"
+#include "api/api_util.h"
 #include "core/workflow.h"
 #include "store/appointments.h"
-#include "store/audit.h"
 #include "util/buf.h"
 #include "util/i18n.h"
 
@@ -19,19 +17,6 @@ _Static_assert(WF_ROLE_ADMIN == ROLE_ADMIN && WF_ROLE_CHIEF == ROLE_CHIEF &&
 		       WF_ROLE_DIRECTORATE == ROLE_DIRECTORATE && WF_ROLE_VIEWER == ROLE_VIEWER &&
 		       WF_ROLE_INTEGRATION == ROLE_INTEGRATION,
 	       "core/workflow.h role bits differ from http/req.h");
-
-/* 422 {"error":{"code":"invalid","message","field","fields":{field: message}}}. */
-static void field_error(struct req *r, const char *field, const char *key)
-{
-	struct buf msg = BUF_INIT;
-	json_t *args = json_pack("{s:s}", "field", field);
-	i18n_format(&msg, r->lang, key ? key : "error.invalid", args);
-	json_decref(args);
-	json_t *body = json_pack("{s:{s:s,s:s,s:s,s:{s:s}}}", "error", "code", "invalid", "message",
-				 msg.data ? msg.data : "", "field", field, "fields", field, msg.data ? msg.data : "");
-	buf_free(&msg);
-	resp_json(r, 422, body);
-}
 
 /* ---- the tracking throttle ---- */
 
@@ -80,17 +65,6 @@ bool appt_track_allowed(const char *address, int64_t now)
 
 /* ---- lists ---- */
 
-/* A YYYY-MM-DD parameter as the unix time of that day's start (end_of_day: of the next day's); 0 when absent,
- * -1 when bad. */
-static int64_t day_param(struct req *r, const char *name, bool end_of_day)
-{
-	const char *v = req_param(r, name);
-	if (!v || !*v)
-		return 0;
-	int ymd = iso_date_parse(v);
-	return ymd ? unix_from_ymd_min(ymd, end_of_day ? 24 * 60 : 0) : -1;
-}
-
 const char *appt_filter_from_query(struct req *r, struct appt_filter *f)
 {
 	memset(f, 0, sizeof *f);
@@ -106,7 +80,7 @@ const char *appt_filter_from_query(struct req *r, struct appt_filter *f)
 	static const char *const days[] = {"from", "to", "meeting_from", "meeting_to"};
 	int64_t *out[] = {&f->from, &f->to, &f->meet_from, &f->meet_to};
 	for (size_t i = 0; i < 4; i++) {
-		*out[i] = day_param(r, days[i], i % 2 == 1); /* the whole "to" day included */
+		*out[i] = api_day_value(req_param(r, days[i]), i % 2 == 1); /* the whole "to" day included */
 		if (*out[i] < 0)
 			return days[i];
 	}
@@ -129,64 +103,45 @@ void appt_send_csv(struct req *r, const struct appt_filter *f)
 		resp_error(r, 500, "internal", "error.internal");
 		return;
 	}
-	time_t local = time(NULL) + 3 * 3600; /* Europe/Istanbul: UTC+3 all year */
-	struct tm tm;
-	gmtime_r(&local, &tm);
-	char disposition[128];
-	snprintf(disposition, sizeof disposition, "attachment; filename=\"randevu-talepleri-%04d-%02d-%02d.csv\"",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-	resp_header(r, "Content-Disposition", disposition);
-	r->status = 200;
-	r->resp_type = "text/csv; charset=utf-8";
-	buf_reset(&r->resp);
-	buf_add(&r->resp, out.data, out.len);
-	buf_free(&out);
+	api_send_csv_attachment(r, "randevu-talepleri", &out);
 }
 
-void h_api_appointments_csv(struct req *r)
+/* The filtered list as JSON, or as CSV when csv or format=csv; a bad parameter is 422 naming it. */
+static void send_list(struct req *r, bool csv)
 {
 	struct appt_filter f;
 	const char *bad = appt_filter_from_query(r, &f);
 	if (bad) {
-		field_error(r, bad, "error.invalid");
-		return;
-	}
-	appt_send_csv(r, &f);
-}
-
-void h_api_appointments(struct req *r)
-{
-	struct appt_filter f;
-	const char *bad = appt_filter_from_query(r, &f);
-	if (bad) {
-		field_error(r, bad, "error.invalid");
+		api_field_error(r, bad, "error.invalid", NULL);
 		return;
 	}
 	const char *format = req_param(r, "format");
-	if (format && strcmp(format, "csv") == 0) {
+	if (csv || (format && strcmp(format, "csv") == 0)) {
 		appt_send_csv(r, &f);
 		return;
 	}
 	if (format && *format && strcmp(format, "json") != 0) {
-		field_error(r, "format", "error.invalid");
+		api_field_error(r, "format", "error.invalid", NULL);
 		return;
 	}
-	const char *after = req_param(r, "after"), *slimit = req_param(r, "limit");
-	if (after && *after && strspn(after, "0123456789") != strlen(after)) {
-		field_error(r, "after", "error.invalid");
+	const char *after;
+	int limit;
+	bad = api_page_values(req_param(r, "after"), req_param(r, "limit"), "0123456789", &after, &limit);
+	if (bad) {
+		api_field_error(r, bad, "error.invalid", NULL);
 		return;
-	}
-	int limit = 50;
-	if (slimit && *slimit) {
-		char *end;
-		long v = strtol(slimit, &end, 10);
-		if (*end || v < 1 || v > 500) {
-			field_error(r, "limit", "error.invalid");
-			return;
-		}
-		limit = (int)v;
 	}
 	resp_json(r, 200, appt_list(r->db, &f, after, limit));
+}
+
+void h_api_appointments_csv(struct req *r)
+{
+	send_list(r, true);
+}
+
+void h_api_appointments(struct req *r)
+{
+	send_list(r, false);
 }
 
 void h_api_appointment_create(struct req *r)
@@ -206,34 +161,20 @@ void h_api_appointment_create(struct req *r)
 		return;
 	}
 	if (id == APPT_INVALID)
-		field_error(r, field ? field : "kind", "error.invalid");
+		api_field_error(r, field ? field : "kind", "error.invalid", NULL);
 	else if (id == APPT_BUSY)
 		resp_error(r, 503, "unavailable", "error.unavailable");
 	else
 		resp_error(r, 500, "internal", "error.internal");
 }
 
-/* The actions this actor may take on o, as [{action, label}]. */
-static json_t *actions_json(struct req *r, const json_t *o)
-{
-	json_t *list = json_array();
-	const struct wf_state *s =
-		wf_state_by_name(&appointment_flow, json_string_value(json_object_get(o, "state")));
-	const struct wf_transition *t[16];
-	size_t n = s ? wf_actions_for(&appointment_flow, s->id, r->actor.role, t, 16) : 0;
-	for (size_t i = 0; i < n && i < 16; i++)
-		json_array_append_new(list, json_pack("{s:s,s:s,s:s}", "action", t[i]->action, "label",
-						      i18n_get(r->lang, t[i]->label_key), "to",
-						      appointment_flow.states[t[i]->to].name));
-	return list;
-}
-
+/* Adds to o its state_label and the actions r's actor may take on it. */
 static void decorate(struct req *r, json_t *o)
 {
-	const struct wf_state *s =
-		wf_state_by_name(&appointment_flow, json_string_value(json_object_get(o, "state")));
+	const char *state = json_string_value(json_object_get(o, "state"));
+	const struct wf_state *s = wf_state_by_name(&appointment_flow, state);
 	json_object_set_new(o, "state_label", json_string(s ? i18n_get(r->lang, s->label_key) : ""));
-	json_object_set_new(o, "actions", actions_json(r, o));
+	json_object_set_new(o, "actions", api_flow_actions(r, &appointment_flow, state));
 }
 
 void h_api_appointment(struct req *r)
@@ -245,42 +186,29 @@ void h_api_appointment(struct req *r)
 		return;
 	}
 	decorate(r, o);
-	char sid[24];
-	snprintf(sid, sizeof sid, "%lld", (long long)id);
-	json_t *events = audit_list(r->db, NULL, "appointment", sid, NULL, 0, 200);
-	json_t *history = json_array();
-	for (size_t i = json_array_size(events); i-- > 0;) {
-		json_t *e = json_array_get(events, i);
-		json_array_append_new(history, json_pack("{s:O?,s:O?,s:O?}", "ts", json_object_get(e, "ts"), "actor",
-							 json_object_get(e, "actor"), "action",
-							 json_object_get(e, "action")));
-	}
-	json_decref(events);
-	json_object_set_new(o, "history", history);
-	record_view_log(r->db, r->actor.username, "appointment", id);
-	resp_json(r, 200, o);
+	api_send_record(r, o, "appointment", id, 200);
 }
 
-void h_api_appointment_transition(struct req *r)
+/* The request id of r's path when r has a JSON object body, or 0 after answering 404 / 400. */
+static int64_t id_with_body(struct req *r)
 {
 	int64_t id = req_arg_id(r, 0);
 	if (!id) {
 		resp_error(r, 404, "not_found", "error.not_found");
-		return;
+		return 0;
 	}
 	if (!json_is_object(r->json)) {
 		resp_error(r, 400, "bad_request", "error.bad_json");
-		return;
+		return 0;
 	}
-	const char *action = json_string_value(json_object_get(r->json, "action"));
-	if (!action || !*action) {
-		field_error(r, "action", "error.required");
-		return;
-	}
-	const char *error_key = NULL, *field = NULL;
-	json_t *conflicts = NULL;
-	int rc = appt_transition(r->db, r->actor.username, r->actor.role, id, action, r->json, LANG_TR, &error_key,
-				 &field, &conflicts);
+	return id;
+}
+
+/* Answers the result rc of a change to request id: 200 with the request, or 422 naming field (message error_key),
+ * 404, 403, 409 with state_key (APPT_CONFLICT: with "conflicts"), 503, 500. Steals conflicts (may be NULL). */
+static void answer_change(struct req *r, int64_t id, int rc, const char *field, const char *error_key,
+			  const char *state_key, json_t *conflicts)
+{
 	switch (rc) {
 	case APPT_OK: {
 		json_t *o = appt_get(r->db, id);
@@ -289,7 +217,7 @@ void h_api_appointment_transition(struct req *r)
 		break;
 	}
 	case APPT_INVALID:
-		field_error(r, field ? field : "action", error_key);
+		api_field_error(r, field, error_key, NULL);
 		break;
 	case APPT_NOT_FOUND:
 		resp_error(r, 404, "not_found", "error.not_found");
@@ -298,7 +226,7 @@ void h_api_appointment_transition(struct req *r)
 		resp_error(r, 403, "forbidden", WF_ERR_FORBIDDEN);
 		break;
 	case APPT_STATE:
-		resp_error(r, 409, "wrong_state", error_key ? error_key : WF_ERR_ACTION);
+		resp_error(r, 409, "wrong_state", state_key);
 		break;
 	case APPT_CONFLICT:
 		resp_json(r, 409, json_pack("{s:{s:s,s:s},s:o}", "error", "code", "conflict", "message",
@@ -315,41 +243,32 @@ void h_api_appointment_transition(struct req *r)
 	json_decref(conflicts);
 }
 
-void h_api_appointment_details(struct req *r)
+void h_api_appointment_transition(struct req *r)
 {
-	int64_t id = req_arg_id(r, 0);
-	if (!id) {
-		resp_error(r, 404, "not_found", "error.not_found");
+	int64_t id = id_with_body(r);
+	if (!id)
 		return;
-	}
-	if (!json_is_object(r->json)) {
-		resp_error(r, 400, "bad_request", "error.bad_json");
+	const char *action = json_string_value(json_object_get(r->json, "action"));
+	if (!action || !*action) {
+		api_field_error(r, "action", "error.required", NULL);
 		return;
 	}
 	const char *error_key = NULL, *field = NULL;
+	json_t *conflicts = NULL;
+	int rc = appt_transition(r->db, r->actor.username, r->actor.role, id, action, r->json, LANG_TR, &error_key,
+				 &field, &conflicts);
+	answer_change(r, id, rc, field ? field : "action", error_key, error_key ? error_key : WF_ERR_ACTION, conflicts);
+}
+
+void h_api_appointment_details(struct req *r)
+{
+	int64_t id = id_with_body(r);
+	if (!id)
+		return;
+	const char *error_key = NULL, *field = NULL;
 	int rc = appt_set_details(r->db, r->actor.username, id, r->json, &error_key, &field);
-	switch (rc) {
-	case APPT_OK: {
-		json_t *o = appt_get(r->db, id);
-		decorate(r, o);
-		resp_json(r, 200, o);
-		break;
-	}
-	case APPT_INVALID:
-		field_error(r, field ? field : "notes", error_key);
-		break;
-	case APPT_NOT_FOUND:
-		resp_error(r, 404, "not_found", "error.not_found");
-		break;
-	case APPT_STATE:
-		resp_error(r, 409, "wrong_state", "appt.error.not_held");
-		break;
-	case APPT_BUSY:
-		resp_error(r, 503, "unavailable", "error.unavailable");
-		break;
-	default:
-		resp_error(r, 500, "internal", "error.internal");
-	}
+	/* appt_set_details answers neither APPT_FORBIDDEN nor APPT_CONFLICT (the route checks the role) */
+	answer_change(r, id, rc, field ? field : "notes", error_key, "appt.error.not_held", NULL);
 }
 
 void h_api_track(struct req *r)

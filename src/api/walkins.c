@@ -4,27 +4,14 @@
 #include <string.h>
 #include <time.h>
 #include "api/walkins.h"
+#include "api/api_util.h"
 #include "core/bizcal.h"
 #include "core/isotime.h"
 #include "core/walkin.h"
 #include "store/appointments.h"
-#include "store/audit.h"
 #include "store/walkins.h"
 #include "util/buf.h"
 #include "web/walkins.h"
-
-/* 422 {"error":{"code":"invalid","message","field","fields":{field: message}}}. */
-static void field_error(struct req *r, const char *field, const char *key)
-{
-	struct buf msg = BUF_INIT;
-	json_t *args = json_pack("{s:s}", "field", field);
-	i18n_format(&msg, r->lang, key ? key : "error.invalid", args);
-	json_decref(args);
-	json_t *body = json_pack("{s:{s:s,s:s,s:s,s:{s:s}}}", "error", "code", "invalid", "message",
-				 msg.data ? msg.data : "", "field", field, "fields", field, msg.data ? msg.data : "");
-	buf_free(&msg);
-	resp_json(r, 422, body);
-}
 
 void h_api_walkins(struct req *r)
 {
@@ -32,7 +19,7 @@ void h_api_walkins(struct req *r)
 	const char *date = req_param(r, "date");
 	int ymd = date && *date ? iso_date_parse(date) : ymd_from_unix(now);
 	if (!ymd) {
-		field_error(r, "date", "error.invalid");
+		api_field_error(r, "date", "error.invalid", NULL);
 		return;
 	}
 	json_t *o = walkin_day(r->db, ymd, now);
@@ -69,7 +56,7 @@ void h_api_walkin_availability(struct req *r)
 		char *end;
 		duration = strtol(sduration, &end, 10);
 		if (*end || duration < 1 || duration > WALKIN_DURATION_MAX) {
-			field_error(r, "duration", "error.invalid");
+			api_field_error(r, "duration", "error.invalid", NULL);
 			return;
 		}
 	}
@@ -85,15 +72,7 @@ void h_api_walkin_availability(struct req *r)
 /* The actions this actor may take on o, as [{action, label, to}]. */
 static json_t *actions_json(struct req *r, const json_t *o)
 {
-	json_t *list = json_array();
-	const struct wf_state *s = wf_state_by_name(&walkin_flow, json_string_value(json_object_get(o, "state")));
-	const struct wf_transition *t[8];
-	size_t n = s ? wf_actions_for(&walkin_flow, s->id, r->actor.role, t, 8) : 0;
-	for (size_t i = 0; i < n && i < 8; i++)
-		json_array_append_new(list, json_pack("{s:s,s:s,s:s}", "action", t[i]->action, "label",
-						      i18n_get(r->lang, t[i]->label_key), "to",
-						      walkin_flow.states[t[i]->to].name));
-	return list;
+	return api_flow_actions(r, &walkin_flow, json_string_value(json_object_get(o, "state")));
 }
 
 void h_api_walkin(struct req *r)
@@ -106,19 +85,7 @@ void h_api_walkin(struct req *r)
 	}
 	walkin_label(r, o);
 	json_object_set_new(o, "actions", actions_json(r, o));
-	char sid[24];
-	snprintf(sid, sizeof sid, "%lld", (long long)id);
-	json_t *events = audit_list(r->db, NULL, "walk_in", sid, NULL, 0, 200), *history = json_array();
-	for (size_t i = json_array_size(events); i-- > 0;) {
-		json_t *e = json_array_get(events, i);
-		json_array_append_new(history, json_pack("{s:O?,s:O?,s:O?}", "ts", json_object_get(e, "ts"), "actor",
-							 json_object_get(e, "actor"), "action",
-							 json_object_get(e, "action")));
-	}
-	json_decref(events);
-	json_object_set_new(o, "history", history);
-	record_view_log(r->db, r->actor.username, "walk_in", id);
-	resp_json(r, 200, o);
+	api_send_record(r, o, "walk_in", id, 200);
 }
 
 void h_api_walkin_action(struct req *r)
@@ -137,14 +104,9 @@ void h_api_walkin_action(struct req *r)
 	static const char *const names[] = {"notes", "preferred"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		json_t *v = r->json ? json_object_get(r->json, names[i]) : NULL;
-		if (v && !json_is_null(v) && !json_is_string(v)) {
+		if (v && ((!json_is_null(v) && !json_is_string(v)) || json_string_length(v) > 2000)) {
 			json_decref(fields);
-			field_error(r, names[i], "error.invalid");
-			return;
-		}
-		if (v && json_string_length(v) > 2000) {
-			json_decref(fields);
-			field_error(r, names[i], "error.invalid");
+			api_field_error(r, names[i], "error.invalid", NULL);
 			return;
 		}
 		if (v && json_is_string(v))
@@ -166,7 +128,7 @@ void h_api_walkin_action(struct req *r)
 		break;
 	}
 	case WALKIN_INVALID:
-		field_error(r, field ? field : "action", error_key);
+		api_field_error(r, field ? field : "action", error_key, NULL);
 		break;
 	case WALKIN_NOT_FOUND:
 		resp_error(r, 404, "not_found", "error.not_found");

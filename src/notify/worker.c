@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,41 +147,59 @@ static int64_t now_s(void)
 	return (int64_t)time(NULL);
 }
 
-/* Records "sent". The provider has the message now, so this must reach the database: it is tried again for up to
- * half the lease (the PostgreSQL backend reconnects on its own) before the row is left to the lease. */
-static int record_sent(struct db *db, const struct outbox_policy *p, const struct outbox_item *it,
-		       const char *provider_id)
+/* How many due notifications one claim takes, and one round of the thread handles. */
+#define NOTIFY_BATCH 16
+#define NOTIFY_ROUND 100
+/* How long the thread lets queued notifications gather after a wake-up, in milliseconds. */
+#define NOTIFY_GATHER_MS 100
+
+/* Outcomes known but not yet recorded: failures wait here for the next accepted message, the batch's end or the
+ * worker's stop, and are then recorded in one transaction with it. An accepted message is never kept waiting. */
+struct pending {
+	struct outbox_result r[NOTIFY_BATCH];
+	struct delivery_report rep[NOTIFY_BATCH];
+	int n;
+};
+
+/* Records the pending outcomes and logs each. When one was accepted (the provider has the message now, so this
+ * must reach the database), the recording is tried again until the claim's lease runs out (the PostgreSQL
+ * backend reconnects on its own); after that another worker may take the row anyway. Returns 0 or -1. */
+static int flush(struct db *db, const struct outbox_policy *p, struct pending *pd)
 {
-	int64_t give_up = now_s() + p->lease_s / 2;
-	for (;;) {
-		int rc = outbox_mark_sent(db, it, provider_id, now_s());
-		if (rc >= 0)
-			return 0;
-		if (now_s() >= give_up)
-			return error("notification %lld was accepted but cannot be recorded as sent; it will be sent "
-				     "again when its claim runs out",
-				     (long long)it->id);
+	if (pd->n == 0)
+		return 0;
+	bool accepted = false;
+	int64_t give_up = INT64_MAX;
+	for (int i = 0; i < pd->n; i++)
+		if (pd->r[i].accepted) {
+			accepted = true;
+			if (pd->r[i].item->lease_until < give_up)
+				give_up = pd->r[i].item->lease_until;
+		}
+	int rc;
+	while ((rc = outbox_mark_results(db, p, pd->r, pd->n, now_s())) != 0 && accepted && now_s() < give_up) {
 		struct timespec pause = {.tv_sec = 1};
 		nanosleep(&pause, NULL);
 	}
-}
-
-static int record(struct db *db, const struct outbox_policy *p, const struct outbox_item *it,
-		  const struct delivery_report *rep)
-{
-	const char *channel = notify_channel_name(it->channel);
-	if (rep->result == DELIVERY_ACCEPTED) {
-		if (record_sent(db, p, it, rep->provider_id) != 0)
-			return -1;
-		log_info("notification %lld (%s) sent, attempt %d", (long long)it->id, channel, it->attempts);
-		return 0;
+	for (int i = 0; i < pd->n; i++) {
+		const struct outbox_item *it = pd->r[i].item;
+		const char *channel = notify_channel_name(it->channel);
+		if (rc != 0) { /* the claim runs out and the row is tried again */
+			if (pd->r[i].accepted)
+				error("notification %lld was accepted but cannot be recorded as sent; it will be sent "
+				      "again when its claim runs out",
+				      (long long)it->id);
+		} else if (pd->r[i].accepted)
+			log_info("notification %lld (%s) sent, attempt %d", (long long)it->id, channel, it->attempts);
+		else
+			log_warn("notification %lld (%s), attempt %d: %s%s", (long long)it->id, channel, it->attempts,
+				 pd->rep[i].error,
+				 pd->r[i].rc == OUTBOX_FAILED	  ? " (failed; staff can retry it)"
+				 : pd->r[i].rc == OUTBOX_REQUEUED ? " (will retry)"
+								  : "");
 	}
-	int rc = outbox_mark_failure(db, p, it, rep->error, rep->result == DELIVERY_REFUSED, now_s());
-	if (rc < 0)
-		return -1; /* the claim runs out and the row is tried again */
-	log_warn("notification %lld (%s), attempt %d: %s%s", (long long)it->id, channel, it->attempts, rep->error,
-		 rc == OUTBOX_FAILED ? " (failed; staff can retry it)" : rc == OUTBOX_REQUEUED ? " (will retry)" : "");
-	return 0;
+	pd->n = 0;
+	return rc == 0 ? 0 : -1;
 }
 
 int notify_run_once(struct db *db, const struct outbox_policy *p, const atomic_int *stop, int max)
@@ -190,23 +209,47 @@ int notify_run_once(struct db *db, const struct outbox_policy *p, const atomic_i
 	/* The senders give up well before the claim runs out, so no other worker can take a row still being sent. */
 	long timeout = (long)(p->lease_s / 2);
 	timeout = timeout < 3 ? 3 : timeout > 60 ? 60 : timeout;
-	int handled = 0;
-	while (handled < max && !atomic_load(stop)) {
-		struct outbox_item it;
-		int c = outbox_claim_next(db, p, now_s(), &it);
-		if (c < 0)
+	int handled = 0, rc = 0;
+	while (rc == 0 && handled < max && !atomic_load(stop)) {
+		struct outbox_item batch[NOTIFY_BATCH];
+		int want = max - handled < NOTIFY_BATCH ? max - handled : NOTIFY_BATCH;
+		int n = outbox_claim_batch(db, p, now_s(), want, batch);
+		if (n < 0)
 			return -1;
-		if (c == 0)
+		if (n == 0)
 			break;
-		struct delivery_report rep;
-		notify_deliver(db, &it, timeout, &rep);
-		int rc = record(db, p, &it, &rep);
-		outbox_item_free(&it);
-		handled++;
-		if (rc != 0)
-			return -1;
+		struct pending pd = {.n = 0};
+		int i = 0;
+		for (; i < n && rc == 0; i++) {
+			/* A row is sent only while its claim still covers the send's time limit and a quarter of the
+			 * lease to record the outcome; otherwise it is given back, as on a stop. */
+			if (atomic_load(stop) || now_s() + timeout + p->lease_s / 4 > batch[i].lease_until)
+				break;
+			struct outbox_result *r = &pd.r[pd.n];
+			struct delivery_report *rep = &pd.rep[pd.n];
+			notify_deliver(db, &batch[i], timeout, rep);
+			*r = (struct outbox_result){.item = &batch[i],
+						    .accepted = rep->result == DELIVERY_ACCEPTED,
+						    .provider_id = rep->provider_id,
+						    .error = rep->error,
+						    .permanent = rep->result == DELIVERY_REFUSED};
+			pd.n++;
+			handled++;
+			if (r->accepted)
+				rc = flush(db, p, &pd);
+		}
+		if (rc == 0)
+			rc = flush(db, p, &pd);
+		if (i < n && outbox_release(db, batch + i, n - i, now_s()) < 0)
+			log_warn("outbox: %d claimed notification(s) not sent will be tried again when their claims run "
+				 "out",
+				 n - i);
+		for (int k = 0; k < n; k++)
+			outbox_item_free(&batch[k]);
+		if (i < n)
+			break; /* a stop, or claims too short: the next round claims afresh */
 	}
-	return handled;
+	return rc == 0 ? handled : -1;
 }
 
 /* ---- the thread ---- */
@@ -226,7 +269,7 @@ static void *worker_main(void *arg)
 		uint64_t seen = outbox_generation();
 		if (!db)
 			db = db_open(w->db_url);
-		int n = db ? notify_run_once(db, &w->policy, &w->stop, 100) : -1;
+		int n = db ? notify_run_once(db, &w->policy, &w->stop, NOTIFY_ROUND) : -1;
 		if (n < 0) {
 			/* Database trouble: start again with a new connection, waiting longer each time (up to a minute). */
 			db_close(db);
@@ -239,8 +282,16 @@ static void *worker_main(void *arg)
 			continue;
 		}
 		failures = 0;
-		if (n == 0)
-			outbox_wait(seen, 1000);
+		if (n == NOTIFY_ROUND)
+			continue; /* more may be due */
+		/* Nothing due any more: wait for this process to queue something (or a second, for other servers and
+		 * retries coming due), then a moment more, so that what is queued meanwhile (a busy hour's Open311
+		 * reports) goes into one batch rather than a claim and a record for each. */
+		outbox_wait(seen, 1000);
+		if (outbox_generation() != seen && !atomic_load(&w->stop)) {
+			struct timespec gather = {.tv_nsec = NOTIFY_GATHER_MS * 1000000L};
+			nanosleep(&gather, NULL);
+		}
 	}
 	db_close(db);
 	return NULL;

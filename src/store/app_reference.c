@@ -8,6 +8,7 @@
 #include "store/app_reference.h"
 #include "store/applications.h"
 #include "store/audit.h"
+#include "store/refdata.h"
 #include "util/csv.h"
 #include "util/embedded.h"
 #include "util/log.h"
@@ -155,6 +156,26 @@ static bool take_text(const json_t *values, const char *key, bool required, size
 	return ok;
 }
 
+/* How a text member is checked by take_text. */
+struct text_rule {
+	const char *key;
+	bool required;
+	size_t max_chars;
+	bool multiline;
+};
+
+/* take_text for each of n rules in turn; the first bad member names *field, giving APPREF_INVALID. */
+static int take_texts(const json_t *values, const struct text_rule *rules, size_t n, json_t *out, const char **field)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!take_text(values, rules[i].key, rules[i].required, rules[i].max_chars, rules[i].multiline, out)) {
+			*field = rules[i].key;
+			return APPREF_INVALID;
+		}
+	}
+	return 0;
+}
+
 /* Reads an integer member within [min, max] into out; absent or null gives dflt. */
 static bool take_int(const json_t *values, const char *key, int64_t dflt, int64_t min, int64_t max, json_t *out)
 {
@@ -227,21 +248,70 @@ static int64_t count_id(struct db *db, const char *sql, int64_t id)
 	return n;
 }
 
-/* Finishes an INSERT ... RETURNING id or an UPDATE: the id, or APPREF_DUPLICATE / APPREF_ERROR. */
-static int64_t finish_write(struct db_stmt *st, int64_t id)
+/* Reads the optional id member key into out (absent or null gives 0, none); an id given must be one that exists_sql
+ * (COUNT(*) of "id = ?") counts. Returns 0, APPREF_INVALID with *field = key, or APPREF_ERROR. */
+static int take_ref(struct db *db, const json_t *values, const char *key, const char *exists_sql, json_t *out,
+		    const char **field)
 {
-	enum db_rc rc = db_step(st);
-	if (!id) {
-		if (rc != DB_ROW)
-			return rc == DB_CONSTRAINT ? APPREF_DUPLICATE : APPREF_ERROR;
-		id = db_col_int(st, 0);
-		while (db_step(st) == DB_ROW)
-			;
-		return id;
+	if (!take_int(values, key, 0, 0, INT64_MAX, out)) {
+		*field = key;
+		return APPREF_INVALID;
 	}
-	if (rc != DB_OK)
-		return rc == DB_CONSTRAINT ? APPREF_DUPLICATE : APPREF_ERROR;
-	return id;
+	int64_t id = int_of(out, key);
+	if (id == 0)
+		return 0;
+	int64_t found = count_id(db, exists_sql, id);
+	if (found < 0)
+		return APPREF_ERROR;
+	if (found == 0) {
+		*field = key;
+		return APPREF_INVALID;
+	}
+	return 0;
+}
+
+/* The one row of a query bound with code (when not NULL) or id, read by row; NULL when there is none. */
+static json_t *one_row(struct db *db, const char *sql, int64_t id, const char *code,
+		       json_t *(*row)(struct db_stmt *st))
+{
+	struct db_stmt *st = db_prep(db, sql);
+	if (!st)
+		return NULL;
+	if (code)
+		db_bind_text(st, 1, code);
+	else
+		db_bind_int(st, 1, id);
+	json_t *o = NULL;
+	if (db_step(st) == DB_ROW) {
+		o = row(st);
+		db_reset(st);
+	}
+	return o;
+}
+
+/* The rows of a query whose one parameter is "active only", read by row; never NULL. */
+static json_t *all_rows(struct db *db, const char *sql, bool active_only, json_t *(*row)(struct db_stmt *st))
+{
+	json_t *list = json_array();
+	struct db_stmt *st = db_prep(db, sql);
+	if (!st)
+		return list;
+	db_bind_int(st, 1, active_only);
+	while (db_step(st) == DB_ROW)
+		json_array_append_new(list, row(st));
+	return list;
+}
+
+/* What a save whose only unique column is the code returns for refdata_finish_save's answer rid: the id,
+ * APPREF_DUPLICATE with *field "code", or APPREF_ERROR. */
+static int64_t saved(int64_t rid, const char **field)
+{
+	if (rid > 0)
+		return rid;
+	if (rid != DB_CONSTRAINT)
+		return APPREF_ERROR;
+	*field = "code";
+	return APPREF_DUPLICATE;
 }
 
 /* ---- categories ---- */
@@ -265,43 +335,19 @@ static json_t *category_row(struct db_stmt *st)
 			 "updated_at", db_col_int(st, 19));
 }
 
-static json_t *category_one(struct db *db, const char *sql, int64_t id, const char *code)
-{
-	struct db_stmt *st = db_prep(db, sql);
-	if (!st)
-		return NULL;
-	if (code)
-		db_bind_text(st, 1, code);
-	else
-		db_bind_int(st, 1, id);
-	json_t *o = NULL;
-	if (db_step(st) == DB_ROW) {
-		o = category_row(st);
-		db_reset(st);
-	}
-	return o;
-}
-
 json_t *app_category_get(struct db *db, int64_t id)
 {
-	return category_one(db, SQL_CAT_GET, id, NULL);
+	return one_row(db, SQL_CAT_GET, id, NULL, category_row);
 }
 
 json_t *app_category_by_code(struct db *db, const char *code)
 {
-	return code ? category_one(db, SQL_CAT_BY_CODE, 0, code) : NULL;
+	return code ? one_row(db, SQL_CAT_BY_CODE, 0, code, category_row) : NULL;
 }
 
 json_t *app_category_list(struct db *db, bool active_only)
 {
-	json_t *list = json_array();
-	struct db_stmt *st = db_prep(db, SQL_CAT_LIST);
-	if (!st)
-		return list;
-	db_bind_int(st, 1, active_only);
-	while (db_step(st) == DB_ROW)
-		json_array_append_new(list, category_row(st));
-	return list;
+	return all_rows(db, SQL_CAT_LIST, active_only, category_row);
 }
 
 int app_category_policy(struct db *db, int64_t id, struct clock_policy *p, int64_t *directorate_id)
@@ -471,12 +517,7 @@ static int check_attributes(const json_t *attributes, json_t **out, const char *
 /* Checks a category's values against the rules of the header, giving normalised values (defaults applied). */
 static int check_category(struct db *db, int64_t id, const json_t *values, json_t *n, const char **field)
 {
-	static const struct {
-		const char *key;
-		bool required;
-		size_t max;
-		bool multiline;
-	} texts[] = {
+	static const struct text_rule texts[] = {
 		{"name_tr", true, 200, false},       {"name_en", true, 200, false},
 		{"description_tr", false, 2000, true}, {"description_en", false, 2000, true},
 		{"group_tr", false, 100, false},     {"group_en", false, 100, false},
@@ -492,12 +533,8 @@ static int check_category(struct db *db, int64_t id, const json_t *values, json_
 		return APPREF_INVALID;
 	}
 	json_object_set_new(n, "code", json_string(code));
-	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
-		if (!take_text(values, texts[i].key, texts[i].required, texts[i].max, texts[i].multiline, n)) {
-			*field = texts[i].key;
-			return APPREF_INVALID;
-		}
-	}
+	if (take_texts(values, texts, sizeof texts / sizeof texts[0], n, field) != 0)
+		return APPREF_INVALID;
 	/* A file-plan code is digits in dot-separated groups, e.g. "642.01". */
 	const char *fpc = text_of(n, "file_plan_code");
 	for (const char *p = fpc; *p; p++) {
@@ -529,26 +566,15 @@ static int check_category(struct db *db, int64_t id, const json_t *values, json_
 		return APPREF_INVALID;
 	}
 	json_object_set_new(n, "legal_clock", json_string(legal));
-	if (!take_int(values, "directorate_id", 0, 0, INT64_MAX, n)) {
-		*field = "directorate_id";
-		return APPREF_INVALID;
-	}
-	int64_t dir = int_of(n, "directorate_id");
-	if (dir > 0) {
-		int64_t found = count_id(db, SQL_DIRECTORATE_EXISTS, dir);
-		if (found < 0)
-			return APPREF_ERROR;
-		if (found == 0) {
-			*field = "directorate_id";
-			return APPREF_INVALID;
-		}
-	}
+	int rc = take_ref(db, values, "directorate_id", SQL_DIRECTORATE_EXISTS, n, field);
+	if (rc != 0)
+		return rc;
 	if (!take_bool(values, "active", true, n)) {
 		*field = "active";
 		return APPREF_INVALID;
 	}
 	json_t *attributes;
-	int rc = check_attributes(json_object_get(values, "attributes"), &attributes, field);
+	rc = check_attributes(json_object_get(values, "attributes"), &attributes, field);
 	if (rc != 0)
 		return rc;
 	json_object_set_new(n, "attributes", attributes);
@@ -613,29 +639,12 @@ int64_t app_category_save(struct db *db, const char *actor, int64_t id, const js
 	db_bind_text(st, i++, text_of(n, "file_plan_code"));
 	db_bind_text(st, i++, attributes);
 	db_bind_int(st, i++, json_is_true(json_object_get(n, "active")));
-	if (!id) {
-		db_bind_int(st, i++, now);
-		db_bind_int(st, i++, now);
-		db_bind_text(st, i++, actor);
-		db_bind_text(st, i++, actor);
-	} else {
-		db_bind_int(st, i++, now);
-		db_bind_text(st, i++, actor);
-		db_bind_int(st, i++, id);
-	}
-	int64_t rid = finish_write(st, id);
-	if (rid < 0) {
-		result = rid;
-		if (rid == APPREF_DUPLICATE)
-			*field = "code";
+	refdata_bind_stamps(st, i, id, now, actor);
+	result = saved(refdata_finish_save(db, st, actor, "category", id, before, app_category_get), field);
+	if (result < 0)
 		goto out;
-	}
-	json_t *after = app_category_get(db, rid);
-	int arc = audit_append(db, actor, id ? "category.update" : "category.create", "category", rid, before, after);
-	json_decref(after);
-	result = arc == 0 ? rid : APPREF_ERROR;
 	/* The open applications' stored due dates follow a changed clock policy (the overdue filter, the sweep). */
-	if (result > 0 && id && policy_changed(before, n) && app_refresh_category(db, id, now) < 0)
+	if (id && policy_changed(before, n) && app_refresh_category(db, id, now) < 0)
 		result = APPREF_ERROR;
 out:
 	json_decref(before);
@@ -657,38 +666,20 @@ static json_t *reason_row(struct db_stmt *st)
 			 "label_en", db_col_text(st, 5), "active", db_col_int(st, 6) != 0);
 }
 
-static json_t *reason_one(struct db *db, const char *sql, int64_t id, const char *code)
+/* The pages and the audit address a reason by id; legal_reason_get finds one by code. */
+static json_t *reason_by_id(struct db *db, int64_t id)
 {
-	struct db_stmt *st = db_prep(db, sql);
-	if (!st)
-		return NULL;
-	if (code)
-		db_bind_text(st, 1, code);
-	else
-		db_bind_int(st, 1, id);
-	json_t *o = NULL;
-	if (db_step(st) == DB_ROW) {
-		o = reason_row(st);
-		db_reset(st);
-	}
-	return o;
+	return one_row(db, SQL_REASON_GET_ID, id, NULL, reason_row);
 }
 
 json_t *legal_reason_get(struct db *db, const char *code)
 {
-	return code ? reason_one(db, SQL_REASON_GET, 0, code) : NULL;
+	return code ? one_row(db, SQL_REASON_GET, 0, code, reason_row) : NULL;
 }
 
 json_t *legal_reason_list(struct db *db, bool active_only)
 {
-	json_t *list = json_array();
-	struct db_stmt *st = db_prep(db, SQL_REASON_LIST);
-	if (!st)
-		return list;
-	db_bind_int(st, 1, active_only);
-	while (db_step(st) == DB_ROW)
-		json_array_append_new(list, reason_row(st));
-	return list;
+	return all_rows(db, SQL_REASON_LIST, active_only, reason_row);
 }
 
 static int check_reason(struct db *db, int64_t id, const json_t *values, json_t *n, const char **field)
@@ -710,14 +701,9 @@ static int check_reason(struct db *db, int64_t id, const json_t *values, json_t 
 		return APPREF_INVALID;
 	}
 	json_object_set_new(n, "action", json_string(action));
-	if (!take_text(values, "label_tr", true, 300, false, n)) {
-		*field = "label_tr";
+	static const struct text_rule labels[] = {{"label_tr", true, 300, false}, {"label_en", true, 300, false}};
+	if (take_texts(values, labels, sizeof labels / sizeof labels[0], n, field) != 0)
 		return APPREF_INVALID;
-	}
-	if (!take_text(values, "label_en", true, 300, false, n)) {
-		*field = "label_en";
-		return APPREF_INVALID;
-	}
 	if (!take_bool(values, "active", true, n)) {
 		*field = "active";
 		return APPREF_INVALID;
@@ -739,7 +725,7 @@ int64_t legal_reason_save(struct db *db, const char *actor, int64_t id, const js
 	char *key = NULL;
 	int64_t result = APPREF_NOT_FOUND;
 	if (id) {
-		before = reason_one(db, SQL_REASON_GET_ID, id, NULL);
+		before = reason_by_id(db, id);
 		if (!before)
 			goto out;
 	}
@@ -762,27 +748,8 @@ int64_t legal_reason_save(struct db *db, const char *actor, int64_t id, const js
 	db_bind_text(st, i++, text_of(n, "label_en"));
 	db_bind_text(st, i++, key);
 	db_bind_int(st, i++, json_is_true(json_object_get(n, "active")));
-	db_bind_int(st, i++, now);
-	if (!id) {
-		db_bind_int(st, i++, now);
-		db_bind_text(st, i++, actor);
-		db_bind_text(st, i++, actor);
-	} else {
-		db_bind_text(st, i++, actor);
-		db_bind_int(st, i++, id);
-	}
-	int64_t rid = finish_write(st, id);
-	if (rid < 0) {
-		result = rid;
-		if (rid == APPREF_DUPLICATE)
-			*field = "code";
-		goto out;
-	}
-	json_t *after = reason_one(db, SQL_REASON_GET_ID, rid, NULL);
-	int arc = audit_append(db, actor, id ? "legal_reason.update" : "legal_reason.create", "legal_reason", rid,
-			       before, after);
-	json_decref(after);
-	result = arc == 0 ? rid : APPREF_ERROR;
+	refdata_bind_stamps(st, i, id, now, actor);
+	result = saved(refdata_finish_save(db, st, actor, "legal_reason", id, before, reason_by_id), field);
 out:
 	json_decref(before);
 	json_decref(n);
@@ -818,16 +785,7 @@ json_t *response_template_list(struct db *db, const char *purpose, int64_t categ
 
 json_t *response_template_get(struct db *db, int64_t id)
 {
-	struct db_stmt *st = db_prep(db, SQL_TEMPLATE_GET);
-	if (!st)
-		return NULL;
-	db_bind_int(st, 1, id);
-	json_t *o = NULL;
-	if (db_step(st) == DB_ROW) {
-		o = template_row(st);
-		db_reset(st);
-	}
-	return o;
+	return one_row(db, SQL_TEMPLATE_GET, id, NULL, template_row);
 }
 
 static int check_template(struct db *db, const json_t *values, json_t *n, const char **field)
@@ -838,32 +796,13 @@ static int check_template(struct db *db, const json_t *values, json_t *n, const 
 		return APPREF_INVALID;
 	}
 	json_object_set_new(n, "purpose", json_string(purpose));
-	if (!take_int(values, "category_id", 0, 0, INT64_MAX, n)) {
-		*field = "category_id";
+	int rc = take_ref(db, values, "category_id", SQL_CATEGORY_EXISTS, n, field);
+	if (rc != 0)
+		return rc;
+	static const struct text_rule texts[] = {
+		{"title", true, 200, false}, {"body_tr", true, 20000, true}, {"body_en", false, 20000, true}};
+	if (take_texts(values, texts, sizeof texts / sizeof texts[0], n, field) != 0)
 		return APPREF_INVALID;
-	}
-	int64_t cat = int_of(n, "category_id");
-	if (cat > 0) {
-		int64_t found = count_id(db, SQL_CATEGORY_EXISTS, cat);
-		if (found < 0)
-			return APPREF_ERROR;
-		if (found == 0) {
-			*field = "category_id";
-			return APPREF_INVALID;
-		}
-	}
-	if (!take_text(values, "title", true, 200, false, n)) {
-		*field = "title";
-		return APPREF_INVALID;
-	}
-	if (!take_text(values, "body_tr", true, 20000, true, n)) {
-		*field = "body_tr";
-		return APPREF_INVALID;
-	}
-	if (!take_text(values, "body_en", false, 20000, true, n)) {
-		*field = "body_en";
-		return APPREF_INVALID;
-	}
 	if (!take_bool(values, "active", true, n)) {
 		*field = "active";
 		return APPREF_INVALID;
@@ -900,25 +839,11 @@ int64_t response_template_save(struct db *db, const char *actor, int64_t id, con
 	db_bind_text(st, i++, text_of(n, "body_en"));
 	db_bind_text(st, i++, key);
 	db_bind_int(st, i++, json_is_true(json_object_get(n, "active")));
-	db_bind_int(st, i++, now);
-	if (!id) {
-		db_bind_int(st, i++, now);
-		db_bind_text(st, i++, actor);
-		db_bind_text(st, i++, actor);
-	} else {
-		db_bind_text(st, i++, actor);
-		db_bind_int(st, i++, id);
-	}
-	int64_t rid = finish_write(st, id);
-	if (rid < 0) {
-		result = rid == APPREF_DUPLICATE ? APPREF_ERROR : rid; /* no unique column: a constraint is a bug */
-		goto out;
-	}
-	json_t *after = response_template_get(db, rid);
-	int arc = audit_append(db, actor, id ? "response_template.update" : "response_template.create",
-			       "response_template", rid, before, after);
-	json_decref(after);
-	result = arc == 0 ? rid : APPREF_ERROR;
+	refdata_bind_stamps(st, i, id, now, actor);
+	/* No unique column: a constraint is a bug, an error like any other. */
+	int64_t rid = refdata_finish_save(db, st, actor, "response_template", id, before, response_template_get);
+	if (rid > 0)
+		result = rid;
 out:
 	json_decref(before);
 	json_decref(n);

@@ -15,9 +15,9 @@
 #include "store/directorates.h"
 #include "store/files.h"
 #include "store/outbox.h"
+#include "store/requester.h"
 #include "store/settings.h"
 #include "util/buf.h"
-#include "util/log.h"
 #include "util/xalloc.h"
 
 static const char SQL_UPDATE[] =
@@ -133,21 +133,10 @@ int app_notify(struct db *db, const char *actor, const json_t *app, const char *
 				 app_str(app, "applicant_name"), "subject", app_str(app, "subject"));
 	if (extra_args)
 		json_object_update(args, (json_t *)extra_args);
-	struct buf subject = BUF_INIT, body = BUF_INIT;
-	int rc = sms ? notify_render_sms(LANG_TR, template_key, args, &body)
-		     : notify_render(LANG_TR, template_key, args, &subject, &body);
-	int64_t nid = -1;
-	if (rc == 0) {
-		struct notification n = {.channel = sms ? NOTIFY_SMS : NOTIFY_EMAIL, .recipient = to,
-					 .subject = subject.data, .body = body.data, .record_type = "application",
-					 .record_id = app_int(app, "id"), .template_key = template_key,
-					 .lang = LANG_TR, .created_by = actor};
-		nid = outbox_enqueue(db, &n);
-	} else {
-		log_warn("message template '%s' is missing", template_key);
-	}
-	buf_free(&subject);
-	buf_free(&body);
+	struct notification n = {.channel = sms ? NOTIFY_SMS : NOTIFY_EMAIL, .recipient = to,
+				 .record_type = "application", .record_id = app_int(app, "id"),
+				 .template_key = template_key, .lang = LANG_TR, .created_by = actor};
+	int64_t nid = requester_message(db, &n, args);
 	json_decref(args);
 	if (nid < 0)
 		return APP_ERROR;

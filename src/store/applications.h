@@ -135,7 +135,8 @@ json_t *app_track(struct db *db, const char *code, const char *phone_last4);
 
 /* Filters of app_list; NULL/"" or 0 = any. */
 struct app_filter {
-	const char *q;           /* words: folded, prefix match on applicant, subject, description, address, code */
+	const char *q;           /* words: folded, prefix match on applicant, subject, description, address,
+				  * category name, code (full-text index: store/app_search.h) */
 	const char *state;
 	const char *kind;
 	const char *channel;

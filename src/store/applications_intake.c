@@ -8,7 +8,6 @@
 #include <string.h>
 #include <time.h>
 #include "core/isotime.h"
-#include "core/phone.h"
 #include "core/validate.h"
 #include "store/app_reference.h"
 #include "store/app_search.h"
@@ -17,6 +16,7 @@
 #include "store/audit.h"
 #include "store/neighbourhoods.h"
 #include "store/parties.h"
+#include "store/requester.h"
 #include "util/xalloc.h"
 
 static const char SQL_DUPLICATE[] =
@@ -185,9 +185,8 @@ static bool media_url_valid(const char *s)
 
 /* Intake values after checking, all borrowed from the values or the party, or owned here (phone). */
 struct intake {
-	const char *kind, *channel, *external_id, *key, *name, *email, *preferred, *subject, *description, *address,
-		*media_url;
-	char phone[PHONE_E164_SIZE];
+	const char *kind, *channel, *external_id, *key, *preferred, *subject, *description, *address, *media_url;
+	struct requester_contact contact; /* name, phone and e-mail */
 	int64_t party_id, category_id, neighbourhood_id, lat, lon, received_at;
 	bool has_coordinates;
 	char *attributes;
@@ -216,26 +215,19 @@ static int check_intake(struct db *db, const json_t *values, json_t **party, jso
 		if (in->party_id <= 0 || !(*party = party_get(db, in->party_id, false)))
 			return *field = "party_id", APP_INVALID;
 	}
-	in->name = *app_str(values, "applicant_name") ? app_str(values, "applicant_name") : app_str(*party, "name");
-	if (!*in->name || strlen(in->name) > 200)
-		return *field = "applicant_name", APP_INVALID;
-	const char *phone = *app_str(values, "phone") ? app_str(values, "phone") : app_str(*party, "phone");
-	if (*phone && phone_normalize(phone, in->phone) != 0)
-		return *field = "phone", APP_INVALID;
-	in->email = *app_str(values, "email") ? app_str(values, "email") : app_str(*party, "email");
-	if (*in->email && !email_valid(in->email))
-		return *field = "email", APP_INVALID;
+	*field = requester_contact_check(values, "applicant_name", 200, *party, &in->contact);
+	if (*field)
+		return APP_INVALID;
+	const char *phone = in->contact.phone, *email = in->contact.email;
 	in->preferred = app_str(values, "preferred_channel");
 	if (!*in->preferred) {
 		const char *p = app_str(*party, "preferred_channel");
-		in->preferred = app_one_of(p, preferred_channels) ? p : *in->phone ? "sms" : *in->email ? "email" : "none";
-		if ((strcmp(in->preferred, "sms") == 0 && !*in->phone) ||
-		    (strcmp(in->preferred, "email") == 0 && !*in->email))
-			in->preferred = *in->phone ? "sms" : *in->email ? "email" : "none";
+		in->preferred = app_one_of(p, preferred_channels) ? p : *phone ? "sms" : *email ? "email" : "none";
+		if ((strcmp(in->preferred, "sms") == 0 && !*phone) || (strcmp(in->preferred, "email") == 0 && !*email))
+			in->preferred = *phone ? "sms" : *email ? "email" : "none";
 	}
-	if (!app_one_of(in->preferred, preferred_channels) || (strcmp(in->preferred, "sms") == 0 && !*in->phone) ||
-	    (strcmp(in->preferred, "phone") == 0 && !*in->phone) ||
-	    (strcmp(in->preferred, "email") == 0 && !*in->email))
+	if (!app_one_of(in->preferred, preferred_channels) || (strcmp(in->preferred, "sms") == 0 && !*phone) ||
+	    (strcmp(in->preferred, "phone") == 0 && !*phone) || (strcmp(in->preferred, "email") == 0 && !*email))
 		return *field = "preferred_channel", APP_INVALID;
 	json_t *jcat = json_object_get(values, "category_id");
 	const char *cat_field = "category_id";
@@ -336,7 +328,7 @@ int64_t app_create(struct db *db, const char *actor, const json_t *values, const
 	char code[APP_CODE_LEN + 1];
 	if (new_code(db, code) != 0)
 		goto out;
-	fold = app_search_text(in.name, in.subject, in.description, in.address, code, app_str(category, "name_tr"));
+	fold = app_search_text(in.contact.name, in.subject, in.description, in.address, code, app_str(category, "name_tr"));
 	struct db_stmt *st = db_prep(db, SQL_INSERT);
 	if (!st)
 		goto out;
@@ -347,9 +339,9 @@ int64_t app_create(struct db *db, const char *actor, const json_t *values, const
 	db_bind_text(st, i++, in.external_id);
 	db_bind_text(st, i++, in.key);
 	db_bind_id_or_null(st, i++, in.party_id);
-	db_bind_text(st, i++, in.name);
-	db_bind_text(st, i++, in.phone);
-	db_bind_text(st, i++, in.email);
+	db_bind_text(st, i++, in.contact.name);
+	db_bind_text(st, i++, in.contact.phone);
+	db_bind_text(st, i++, in.contact.email);
 	db_bind_text(st, i++, in.preferred);
 	db_bind_int(st, i++, in.category_id);
 	db_bind_text(st, i++, in.subject);

@@ -6,8 +6,6 @@
 #include <time.h>
 #include "api/ical.h"
 #include "core/isotime.h"
-#include "core/phone.h"
-#include "core/validate.h"
 #include "core/workflow.h"
 #include "store/agenda.h"
 #include "store/appointments.h"
@@ -15,6 +13,7 @@
 #include "store/outbox.h"
 #include "store/listing.h"
 #include "store/parties.h"
+#include "store/requester.h"
 #include "store/setup.h"
 #include "util/buf.h"
 #include "util/csv.h"
@@ -254,41 +253,33 @@ json_t *appt_list(struct db *db, const struct appt_filter *f, const char *after,
 static int notify_requester(struct db *db, const char *actor, const json_t *req, const char *template_key,
 			    const json_t *args, const struct buf *ics, const char *ics_type, int64_t not_before)
 {
-	const enum lang lang = REQUESTER_LANG;
 	const char *email = json_string_value(json_object_get(req, "email"));
 	const char *phone = json_string_value(json_object_get(req, "phone"));
-	int64_t id = json_integer_value(json_object_get(req, "id"));
-	int rc = 0;
+	struct notification n = {.record_type = "appointment",
+				 .record_id = json_integer_value(json_object_get(req, "id")),
+				 .template_key = template_key,
+				 .lang = REQUESTER_LANG,
+				 .created_by = actor,
+				 .not_before = not_before};
 	if (email && *email) {
-		struct buf subject = BUF_INIT, body = BUF_INIT;
-		if (notify_render(lang, template_key, args, &subject, &body) != 0)
-			rc = -1;
-		struct notification n = {.channel = NOTIFY_EMAIL, .recipient = email, .subject = subject.data,
-					 .body = body.data, .record_type = "appointment", .record_id = id,
-					 .template_key = template_key, .lang = lang, .created_by = actor,
-					 .not_before = not_before};
+		struct notification mail = n;
+		mail.channel = NOTIFY_EMAIL;
+		mail.recipient = email;
 		if (ics && ics->len) {
-			n.attachment_name = "randevu.ics";
-			n.attachment_type = ics_type;
-			n.attachment_body = ics->data;
+			mail.attachment_name = "randevu.ics";
+			mail.attachment_type = ics_type;
+			mail.attachment_body = ics->data;
 		}
-		if (rc == 0 && outbox_enqueue(db, &n) < 0)
-			rc = -1;
-		buf_free(&subject);
-		buf_free(&body);
+		if (requester_message(db, &mail, args) < 0)
+			return -1;
 	}
-	if (rc == 0 && phone && *phone) {
-		struct buf text = BUF_INIT;
-		if (notify_render_sms(lang, template_key, args, &text) != 0)
-			rc = -1;
-		struct notification n = {.channel = NOTIFY_SMS, .recipient = phone, .body = text.data,
-					 .record_type = "appointment", .record_id = id, .template_key = template_key,
-					 .lang = lang, .created_by = actor, .not_before = not_before};
-		if (rc == 0 && outbox_enqueue(db, &n) < 0)
-			rc = -1;
-		buf_free(&text);
+	if (phone && *phone) {
+		n.channel = NOTIFY_SMS;
+		n.recipient = phone;
+		if (requester_message(db, &n, args) < 0)
+			return -1;
 	}
-	return rc;
+	return 0;
 }
 
 /* The placeholders of the message texts: {code}, {name}, {subject}, {reason}, {date}, {time}, {place}. */
@@ -393,7 +384,7 @@ int64_t appt_insert(struct db *db, const char *actor, const json_t *values, enum
 	int rc;
 	int64_t result = APPT_ERROR;
 	json_t *party = NULL, *after = NULL;
-	char *name = NULL, *phone_in = NULL, *email = NULL, *search = NULL;
+	char *search = NULL;
 	if (party_id) {
 		party = party_get(db, party_id, false);
 		if (!party || strcmp(str_field(party, "kind"), kind) != 0) {
@@ -403,23 +394,9 @@ int64_t appt_insert(struct db *db, const char *actor, const json_t *values, enum
 		}
 	}
 	/* A party's name, phone and e-mail fill what the request leaves empty. */
-	name = xstrdup(*str_field(values, "requester_name") ? str_field(values, "requester_name")
-							     : str_field(party, "name"));
-	phone_in = xstrdup(*str_field(values, "phone") ? str_field(values, "phone") : str_field(party, "phone"));
-	email = xstrdup(*str_field(values, "email") ? str_field(values, "email") : str_field(party, "email"));
-	char phone[PHONE_E164_SIZE] = "";
-	if (!*name) {
-		*field = "requester_name";
-		result = APPT_INVALID;
-		goto out;
-	}
-	if (*phone_in && phone_normalize(phone_in, phone) != 0) {
-		*field = "phone";
-		result = APPT_INVALID;
-		goto out;
-	}
-	if (*email && !email_valid(email)) {
-		*field = "email";
+	struct requester_contact c;
+	*field = requester_contact_check(values, "requester_name", 0, party, &c);
+	if (*field) {
 		result = APPT_INVALID;
 		goto out;
 	}
@@ -450,10 +427,10 @@ int64_t appt_insert(struct db *db, const char *actor, const json_t *values, enum
 	db_bind_text(st, i++, code);
 	db_bind_text(st, i++, kind);
 	db_bind_id_or_null(st, i++, party_id);
-	db_bind_text(st, i++, name);
+	db_bind_text(st, i++, c.name);
 	db_bind_text(st, i++, str_field(values, "contact_person"));
-	db_bind_text(st, i++, phone);
-	db_bind_text(st, i++, email);
+	db_bind_text(st, i++, c.phone);
+	db_bind_text(st, i++, c.email);
 	db_bind_int(st, i++, attendees);
 	db_bind_text(st, i++, subject);
 	db_bind_text(st, i++, channel);
@@ -462,7 +439,7 @@ int64_t appt_insert(struct db *db, const char *actor, const json_t *values, enum
 	db_bind_text(st, i++, actor);
 	db_bind_int(st, i++, now);
 	db_bind_text(st, i++, actor);
-	search = search_text_of(name, str_field(values, "contact_person"), subject, code);
+	search = search_text_of(c.name, str_field(values, "contact_person"), subject, code);
 	db_bind_text(st, i++, search);
 	rc = db_step(st);
 	if (rc != DB_ROW) {
@@ -483,9 +460,6 @@ int64_t appt_insert(struct db *db, const char *actor, const json_t *values, enum
 out:
 	json_decref(party);
 	json_decref(after);
-	free(name);
-	free(phone_in);
-	free(email);
 	free(search);
 	return result;
 }

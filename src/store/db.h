@@ -85,6 +85,8 @@ const char *db_errmsg(struct db *db);
  *   {{BIGINT}}  -> INTEGER | BIGINT
  *   {{BLOB}}    -> BLOB | BYTEA
  *   {{TEXTC}}   -> TEXT | TEXT COLLATE "C"   (bytewise-ordered text: sort keys)
+ * and blocks {{SQLITE}}...{{/SQLITE}}, {{PG}}...{{/PG}}: the text between is kept on that backend only (e.g. an
+ * FTS5 table on SQLite, a tsvector column on PostgreSQL).
  * Returns the number applied, or -1. */
 int db_migrate(struct db *db);
 /* Highest applied migration number (0 for a new database). */

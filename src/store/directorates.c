@@ -5,9 +5,9 @@
 #include <time.h>
 #include "http/req.h"
 #include "core/phone.h"
-#include "store/audit.h"
 #include "store/directorates.h"
 #include "store/listing.h"
+#include "store/refdata.h"
 #include "util/turkish.h"
 #include "util/xalloc.h"
 
@@ -97,34 +97,8 @@ int64_t directorate_save(struct db *db, const char *actor, int64_t id, const jso
 	db_bind_text(st, i++, json_string_value(json_object_get(values, "phone")));
 	db_bind_text(st, i++, json_string_value(json_object_get(values, "manager")));
 	db_bind_int(st, i++, json_is_true(json_object_get(values, "active")));
-	if (!id) {
-		db_bind_int(st, i++, now);
-		db_bind_int(st, i++, now);
-		db_bind_text(st, i++, actor);
-		db_bind_text(st, i++, actor);
-	} else {
-		db_bind_int(st, i++, now);
-		db_bind_text(st, i++, actor);
-		db_bind_int(st, i++, id);
-	}
-	enum db_rc rc = db_step(st);
-	if (!id) {
-		if (rc != DB_ROW) {
-			result = rc == DB_CONSTRAINT ? DB_CONSTRAINT : -1;
-			goto out;
-		}
-		id = db_col_int(st, 0);
-		while (db_step(st) == DB_ROW)
-			;
-	} else if (rc != DB_OK) {
-		result = rc == DB_CONSTRAINT ? DB_CONSTRAINT : -1;
-		goto out;
-	}
-	json_t *after = directorate_get(db, id);
-	int arc = audit_append(db, actor, before ? "directorate.update" : "directorate.create", "directorate", id,
-			       before, after);
-	json_decref(after);
-	result = arc == 0 ? id : -1;
+	refdata_bind_stamps(st, i, id, now, actor);
+	result = refdata_finish_save(db, st, actor, "directorate", id, before, directorate_get);
 out:
 	json_decref(before);
 	free(fold);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "store/audit.h"
 #include "store/holidays.h"
+#include "store/refdata.h"
 #include "util/xalloc.h"
 
 static const char SQL_LIST_YEAR[] = "SELECT id, ymd, half_day, name FROM holidays WHERE ymd >= ? AND ymd <= ? "
@@ -60,23 +61,7 @@ int64_t holiday_save(struct db *db, const char *actor, int64_t id, const json_t 
 	db_bind_text(st, 3, name ? name : "");
 	if (id)
 		db_bind_int(st, 4, id);
-	enum db_rc rc = db_step(st);
-	if (!id) {
-		if (rc != DB_ROW) {
-			result = rc == DB_CONSTRAINT ? DB_CONSTRAINT : -1;
-			goto out;
-		}
-		id = db_col_int(st, 0);
-		while (db_step(st) == DB_ROW)
-			;
-	} else if (rc != DB_OK) {
-		result = rc == DB_CONSTRAINT ? DB_CONSTRAINT : -1;
-		goto out;
-	}
-	json_t *after = holiday_get(db, id);
-	int arc = audit_append(db, actor, before ? "holiday.update" : "holiday.create", "holiday", id, before, after);
-	json_decref(after);
-	result = arc == 0 ? id : -1;
+	result = refdata_finish_save(db, st, actor, "holiday", id, before, holiday_get);
 out:
 	json_decref(before);
 	return result;

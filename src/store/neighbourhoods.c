@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "store/audit.h"
 #include "store/listing.h"
 #include "store/neighbourhoods.h"
+#include "store/refdata.h"
 #include "util/turkish.h"
 
 #define COLS "id, name, muhtar_name, muhtar_phone, muhtar_email, population, lat_e6, lon_e6, active, sort_key"
@@ -137,34 +137,8 @@ int64_t neighbourhood_save(struct db *db, const char *actor, int64_t id, const j
 	bind_int_or_null(st, i++, values, "lat_e6");
 	bind_int_or_null(st, i++, values, "lon_e6");
 	db_bind_int(st, i++, json_is_true(json_object_get(values, "active")));
-	if (!id) {
-		db_bind_int(st, i++, now);
-		db_bind_int(st, i++, now);
-		db_bind_text(st, i++, actor);
-		db_bind_text(st, i++, actor);
-	} else {
-		db_bind_int(st, i++, now);
-		db_bind_text(st, i++, actor);
-		db_bind_int(st, i++, id);
-	}
-	enum db_rc rc = db_step(st);
-	if (!id) {
-		if (rc != DB_ROW) {
-			result = rc == DB_CONSTRAINT ? DB_CONSTRAINT : -1;
-			goto out;
-		}
-		id = db_col_int(st, 0);
-		while (db_step(st) == DB_ROW)
-			;
-	} else if (rc != DB_OK) {
-		result = rc == DB_CONSTRAINT ? DB_CONSTRAINT : -1;
-		goto out;
-	}
-	json_t *after = neighbourhood_get(db, id);
-	int arc = audit_append(db, actor, before ? "neighbourhood.update" : "neighbourhood.create", "neighbourhood",
-			       id, before, after);
-	json_decref(after);
-	result = arc == 0 ? id : -1;
+	refdata_bind_stamps(st, i, id, now, actor);
+	result = refdata_finish_save(db, st, actor, "neighbourhood", id, before, neighbourhood_get);
 out:
 	json_decref(before);
 	free(fold);

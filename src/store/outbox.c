@@ -38,12 +38,17 @@ static const char SQL_CANCEL_FOR_RECORD[] =
 	"AND (? = '' OR template_key = ?) AND status = 'queued' RETURNING id";
 
 static const char SQL_DUE[] = "SELECT id FROM notifications WHERE status = 'queued' AND next_attempt_at <= ? "
-			      "ORDER BY next_attempt_at, id LIMIT 8";
+			      "ORDER BY next_attempt_at, id LIMIT ?";
 static const char SQL_CLAIM[] =
 	"UPDATE notifications SET status = 'sending', attempts = attempts + 1, next_attempt_at = ? "
 	"WHERE id = ? AND status = 'queued' AND next_attempt_at <= ?";
-static const char SQL_ITEM[] = "SELECT id, channel, attempts, created_at, lang, recipient, subject, body, "
-			       "attachment_name, attachment_type, attachment_body FROM notifications WHERE id = ?";
+/* SQL_CLAIM returning the claimed row (no row: not claimable). */
+static const char SQL_CLAIM_ITEM[] =
+	"UPDATE notifications SET status = 'sending', attempts = attempts + 1, next_attempt_at = ? "
+	"WHERE id = ? AND status = 'queued' AND next_attempt_at <= ? RETURNING id, channel, attempts, created_at, "
+	"lang, recipient, subject, body, attachment_name, attachment_type, attachment_body";
+static const char SQL_RELEASE[] = "UPDATE notifications SET status = 'queued', attempts = attempts - 1, "
+				  "next_attempt_at = ? WHERE id = ? AND status = 'sending' AND attempts = ?";
 static const char SQL_MARK_SENT[] = "UPDATE notifications SET status = 'sent', sent_at = ?, provider_id = ? "
 				    "WHERE id = ? AND status = 'sending' AND attempts = ?";
 static const char SQL_MARK_REQUEUED[] = "UPDATE notifications SET status = 'queued', next_attempt_at = ?, "
@@ -415,65 +420,172 @@ int outbox_claim_one(struct db *db, int64_t id, int64_t now, int64_t lease_until
 	return db_changes(st) == 1 ? 1 : 0;
 }
 
-static int load_item(struct db *db, int64_t id, struct outbox_item *out)
+int outbox_claim_batch(struct db *db, const struct outbox_policy *p, int64_t now, int max, struct outbox_item *out)
 {
-	struct db_stmt *st = db_prep(db, SQL_ITEM);
-	if (!st)
-		return -1;
-	db_bind_int(st, 1, id);
-	if (db_step(st) != DB_ROW)
-		return -1;
-	out->id = db_col_int(st, 0);
-	out->channel = strcmp(db_col_text(st, 1), "sms") == 0 ? NOTIFY_SMS : NOTIFY_EMAIL;
-	out->attempts = (int)db_col_int(st, 2);
-	out->created_at = db_col_int(st, 3);
-	out->lang = lang_from_code(db_col_text(st, 4));
-	out->recipient = xstrdup(db_col_text(st, 5));
-	out->subject = xstrdup(db_col_text(st, 6));
-	out->body = xstrdup(db_col_text(st, 7));
-	out->attachment_name = xstrdup(db_col_text(st, 8));
-	out->attachment_type = xstrdup(db_col_text(st, 9));
-	out->attachment_body = xstrdup(db_col_text(st, 10));
-	db_reset(st);
-	return 0;
-}
-
-int outbox_claim_next(struct db *db, const struct outbox_policy *p, int64_t now, struct outbox_item *out)
-{
-	memset(out, 0, sizeof *out);
+	if (max < 1 || max > OUTBOX_CLAIM_MAX)
+		return error("outbox: a batch of %d claims", max);
+	memset(out, 0, (size_t)max * sizeof *out);
 	if (db_begin_write(db) != 0)
 		return -1;
+	/* A few more candidates than wanted: another server may take some between the SELECT and the UPDATEs
+	 * (PostgreSQL, READ COMMITTED); such an UPDATE changes nothing and the next candidate is tried. */
+	int64_t ids[OUTBOX_CLAIM_MAX + 8];
+	int n_ids = 0, n = 0;
 	struct db_stmt *st = db_prep(db, SQL_DUE);
 	if (!st)
 		goto fail;
 	db_bind_int(st, 1, now);
-	int64_t ids[8];
-	int n = 0;
+	db_bind_int(st, 2, max + 8);
 	enum db_rc rc = DB_OK;
-	while (n < 8 && (rc = db_step(st)) == DB_ROW)
-		ids[n++] = db_col_int(st, 0);
+	while (n_ids < max + 8 && (rc = db_step(st)) == DB_ROW)
+		ids[n_ids++] = db_col_int(st, 0);
 	db_reset(st);
 	if (rc != DB_OK && rc != DB_ROW)
 		goto fail;
-	/* Another server may take a candidate between the SELECT and the UPDATE (PostgreSQL, READ COMMITTED): the
-	 * UPDATE then changes nothing and the next candidate is tried. */
-	for (int i = 0; i < n; i++) {
-		int c = outbox_claim_one(db, ids[i], now, now + p->lease_s);
-		if (c < 0)
+	for (int i = 0; i < n_ids && n < max; i++) {
+		st = db_prep(db, SQL_CLAIM_ITEM);
+		if (!st)
 			goto fail;
-		if (c == 1) {
-			if (load_item(db, ids[i], out) != 0 || db_commit(db) != 0) {
-				outbox_item_free(out);
-				goto fail;
-			}
-			return 1;
-		}
+		db_bind_int(st, 1, now + p->lease_s);
+		db_bind_int(st, 2, ids[i]);
+		db_bind_int(st, 3, now);
+		rc = db_step(st);
+		if (rc == DB_OK)
+			continue; /* taken by another worker meanwhile */
+		if (rc != DB_ROW)
+			goto fail;
+		struct outbox_item *it = &out[n++];
+		it->id = db_col_int(st, 0);
+		it->channel = strcmp(db_col_text(st, 1), "sms") == 0 ? NOTIFY_SMS : NOTIFY_EMAIL;
+		it->attempts = (int)db_col_int(st, 2);
+		it->lease_until = now + p->lease_s;
+		it->created_at = db_col_int(st, 3);
+		it->lang = lang_from_code(db_col_text(st, 4));
+		it->recipient = xstrdup(db_col_text(st, 5));
+		it->subject = xstrdup(db_col_text(st, 6));
+		it->body = xstrdup(db_col_text(st, 7));
+		it->attachment_name = xstrdup(db_col_text(st, 8));
+		it->attachment_type = xstrdup(db_col_text(st, 9));
+		it->attachment_body = xstrdup(db_col_text(st, 10));
+		if (db_step(st) != DB_OK) /* runs the statement to its end */
+			goto fail;
 	}
+	if (n == 0) {
+		db_rollback(db);
+		return 0;
+	}
+	if (db_commit(db) != 0) {
+		for (int i = 0; i < n; i++)
+			outbox_item_free(&out[i]);
+		return -1;
+	}
+	return n;
+fail:
 	db_rollback(db);
-	return 0;
+	for (int i = 0; i < n; i++)
+		outbox_item_free(&out[i]);
+	return -1;
+}
+
+int outbox_claim_next(struct db *db, const struct outbox_policy *p, int64_t now, struct outbox_item *out)
+{
+	return outbox_claim_batch(db, p, now, 1, out);
+}
+
+int outbox_release(struct db *db, const struct outbox_item *items, int n, int64_t now)
+{
+	if (n <= 0)
+		return 0;
+	if (db_begin_write(db) != 0)
+		return -1;
+	int released = 0;
+	for (int i = 0; i < n; i++) {
+		struct db_stmt *st = db_prep(db, SQL_RELEASE);
+		if (!st)
+			goto fail;
+		db_bind_int(st, 1, now);
+		db_bind_int(st, 2, items[i].id);
+		db_bind_int(st, 3, items[i].attempts);
+		if (db_step(st) != DB_OK)
+			goto fail;
+		released += (int)db_changes(st);
+	}
+	if (db_commit(db) != 0)
+		return -1;
+	return released;
 fail:
 	db_rollback(db);
 	return -1;
+}
+
+/* Records one outcome inside the open transaction, filling r->rc; returns 0 or -1. */
+static int mark_one(struct db *db, const struct outbox_policy *p, struct outbox_result *r, int64_t now)
+{
+	const struct outbox_item *it = r->item;
+	bool final = !r->accepted && (r->permanent || it->attempts >= p->max_attempts);
+	struct buf text = BUF_INIT;
+	struct db_stmt *st;
+	int i = 1;
+	if (r->accepted) {
+		add_clean(&text, r->provider_id, 250);
+		st = db_prep(db, SQL_MARK_SENT);
+		if (st) {
+			db_bind_int(st, i++, now);
+			db_bind_text(st, i++, text.data);
+		}
+	} else {
+		add_clean(&text, r->error && *r->error ? r->error : "unknown error", 500);
+		st = db_prep(db, final ? SQL_MARK_FAILED : SQL_MARK_REQUEUED);
+		if (st) {
+			if (!final)
+				db_bind_int(st, i++, now + outbox_backoff(p, it->attempts));
+			db_bind_text(st, i++, text.data);
+		}
+	}
+	buf_free(&text);
+	if (!st)
+		return -1;
+	db_bind_int(st, i++, it->id);
+	db_bind_int(st, i++, it->attempts);
+	if (db_step(st) != DB_OK)
+		return -1;
+	bool changed = db_changes(st) == 1;
+	if (r->accepted)
+		r->rc = changed ? 1 : 0;
+	else
+		r->rc = !changed ? OUTBOX_LOST : final ? OUTBOX_FAILED : OUTBOX_REQUEUED;
+	return 0;
+}
+
+int outbox_mark_results(struct db *db, const struct outbox_policy *p, struct outbox_result *r, int n, int64_t now)
+{
+	if (db_begin_write(db) != 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (mark_one(db, p, &r[i], now) != 0) {
+			db_rollback(db);
+			return -1;
+		}
+	if (db_commit(db) != 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (r[i].accepted && r[i].rc == 0)
+			log_warn("outbox: notification %lld was sent, but its claim had run out (sent twice?)",
+				 (long long)r[i].item->id);
+	return 0;
+}
+
+int outbox_mark_sent(struct db *db, const struct outbox_item *it, const char *provider_id, int64_t now)
+{
+	struct outbox_result r = {.item = it, .accepted = true, .provider_id = provider_id};
+	return outbox_mark_results(db, NULL, &r, 1, now) == 0 ? r.rc : -1;
+}
+
+int outbox_mark_failure(struct db *db, const struct outbox_policy *p, const struct outbox_item *it,
+			const char *error, bool permanent, int64_t now)
+{
+	struct outbox_result r = {.item = it, .error = error, .permanent = permanent};
+	return outbox_mark_results(db, p, &r, 1, now) == 0 ? r.rc : -1;
 }
 
 /* Runs one UPDATE in its own transaction; returns the number of rows changed, or -1. */
@@ -485,59 +597,6 @@ static int64_t update_alone(struct db *db, struct db_stmt *st)
 	if (db_commit(db) != 0)
 		return -1;
 	return changed;
-}
-
-int outbox_mark_sent(struct db *db, const struct outbox_item *it, const char *provider_id, int64_t now)
-{
-	if (db_begin_write(db) != 0)
-		return -1;
-	struct buf id = BUF_INIT;
-	add_clean(&id, provider_id, 250);
-	struct db_stmt *st = db_prep(db, SQL_MARK_SENT);
-	if (st) {
-		db_bind_int(st, 1, now);
-		db_bind_text(st, 2, id.data);
-		db_bind_int(st, 3, it->id);
-		db_bind_int(st, 4, it->attempts);
-	}
-	int64_t changed = update_alone(db, st);
-	buf_free(&id);
-	if (changed < 0) {
-		db_rollback(db);
-		return -1;
-	}
-	if (changed == 0)
-		log_warn("outbox: notification %lld was sent, but its claim had run out (sent twice?)",
-			 (long long)it->id);
-	return changed == 1 ? 1 : 0;
-}
-
-int outbox_mark_failure(struct db *db, const struct outbox_policy *p, const struct outbox_item *it,
-			const char *error, bool permanent, int64_t now)
-{
-	bool final = permanent || it->attempts >= p->max_attempts;
-	if (db_begin_write(db) != 0)
-		return -1;
-	struct buf msg = BUF_INIT;
-	add_clean(&msg, error && *error ? error : "unknown error", 500);
-	struct db_stmt *st = db_prep(db, final ? SQL_MARK_FAILED : SQL_MARK_REQUEUED);
-	if (st) {
-		int i = 1;
-		if (!final)
-			db_bind_int(st, i++, now + outbox_backoff(p, it->attempts));
-		db_bind_text(st, i++, msg.data);
-		db_bind_int(st, i++, it->id);
-		db_bind_int(st, i++, it->attempts);
-	}
-	int64_t changed = update_alone(db, st);
-	buf_free(&msg);
-	if (changed < 0) {
-		db_rollback(db);
-		return -1;
-	}
-	if (changed == 0)
-		return OUTBOX_LOST;
-	return final ? OUTBOX_FAILED : OUTBOX_REQUEUED;
 }
 
 int outbox_requeue_expired(struct db *db, const struct outbox_policy *p, int64_t now)

@@ -14,6 +14,13 @@
  * (two servers on one PostgreSQL database) never send the same row at once. While sending, next_attempt_at is
  * the lease: how long the claim holds. The claim increments attempts, and every mark names the attempt it ends,
  * so a worker that outlived its lease cannot overwrite a newer attempt's outcome.
+ *
+ * Claims come in batches: one write transaction claims up to OUTBOX_CLAIM_MAX due rows, each by its own UPDATE
+ * as above, with its own lease and attempt fence. The worker then sends them one by one, recording each outcome
+ * (several known failures may share one transaction; an accepted message is recorded before the next send
+ * starts). A claimed row the worker will not send after all (it stops, or the row's lease no longer covers a
+ * send) is given back with outbox_release, uncounted; if the worker dies instead, the lease runs out as for a
+ * row mid-send. So a batch never makes anything be sent twice: only a row whose send was under way can be.
  */
 #ifndef KALEM_STORE_OUTBOX_H
 #define KALEM_STORE_OUTBOX_H
@@ -103,6 +110,7 @@ struct outbox_item {
 	int64_t id;
 	enum notify_channel channel;
 	int attempts; /* including this one: the claim's fence */
+	int64_t lease_until; /* the claim holds until then (unix time); later another worker may take the row */
 	int64_t created_at;
 	enum lang lang;
 	char *recipient, *subject, *body, *attachment_name, *attachment_type, *attachment_body;
@@ -113,15 +121,43 @@ void outbox_item_free(struct outbox_item *it);
  * the lease until lease_until and counting the attempt. Returns 1 if this call claimed it, 0 if it was not (or no
  * longer) claimable, -1 on error. */
 int outbox_claim_one(struct db *db, int64_t id, int64_t now, int64_t lease_until);
-/* In its own write transaction: claims the most overdue queued notification, filling *out (OUT). Returns 1, 0
- * when nothing is due, or -1 on error. */
+/* The most rows one outbox_claim_batch claims. */
+#define OUTBOX_CLAIM_MAX 64
+/* In one committed write transaction: claims up to max (1 to OUTBOX_CLAIM_MAX) queued notifications due at now,
+ * the most overdue first (next_attempt_at, then id), each as outbox_claim_one does: sending, its attempt counted,
+ * its lease until now + p->lease_s. Rows another worker takes meanwhile are skipped. Fills out[0..n-1] (OUT; the
+ * caller frees each with outbox_item_free). Returns n (0 when nothing is due), or -1 on error (nothing claimed,
+ * out[] left empty). */
+int outbox_claim_batch(struct db *db, const struct outbox_policy *p, int64_t now, int max,
+		       struct outbox_item *out /* OUT */);
+/* outbox_claim_batch of one: claims the most overdue queued notification, filling *out (OUT). Returns 1, 0 when
+ * nothing is due, or -1 on error. */
 int outbox_claim_next(struct db *db, const struct outbox_policy *p, int64_t now, struct outbox_item *out);
+/* In one committed write transaction: gives back claimed rows that were not sent (none of their send started):
+ * each of items[0..n-1] still sending under its attempt is queued again, due at now, with its attempt uncounted.
+ * A row whose claim was lost meanwhile is left alone. Returns how many were given back, or -1 on error (the
+ * leases then run out as if the worker had died). */
+int outbox_release(struct db *db, const struct outbox_item *items, int n, int64_t now);
+
+/* What outbox_mark_failure did. */
+enum outbox_failure { OUTBOX_LOST = 0, OUTBOX_REQUEUED = 1, OUTBOX_FAILED = 2 };
+/* The outcome of one attempt, for outbox_mark_results. */
+struct outbox_result {
+	const struct outbox_item *item; /* the claim: id and attempt */
+	bool accepted;                  /* the provider accepted it under provider_id; otherwise it failed */
+	const char *provider_id;        /* accepted: Message-ID, gateway id, or NULL */
+	const char *error;              /* failed: what failed (kept, shortened to 500 bytes, in last_error) */
+	bool permanent;                 /* failed: the provider refused it for good (e.g. SMTP 5xx) */
+	int rc;                         /* OUT: as outbox_mark_sent (1 or 0) or outbox_mark_failure (enum) returns */
+};
+/* In one committed write transaction: records the outcomes r[0..n-1] (n >= 1), each exactly as outbox_mark_sent
+ * or outbox_mark_failure below would, fenced by its attempt, filling r[i].rc. Returns 0, or -1 on error (nothing
+ * recorded; the caller may retry the whole). */
+int outbox_mark_results(struct db *db, const struct outbox_policy *p, struct outbox_result *r, int n, int64_t now);
 /* In its own committed transaction: the provider accepted attempt it->attempts of it->id, under provider_id
  * (Message-ID, gateway id). Returns 1, 0 if the claim had been lost (the row was re-queued after its lease ran
  * out; logged), or -1 on error (the caller retries: until this commits, a crash means one more send). */
 int outbox_mark_sent(struct db *db, const struct outbox_item *it, const char *provider_id, int64_t now);
-/* What outbox_mark_failure did. */
-enum outbox_failure { OUTBOX_LOST = 0, OUTBOX_REQUEUED = 1, OUTBOX_FAILED = 2 };
 /* In its own committed transaction: attempt it->attempts failed with error (kept, shortened to 500 bytes, in
  * last_error). permanent (the provider refused it for good, e.g. SMTP 5xx) or attempts used up: failed; else
  * queued again after the backoff. Returns an enum outbox_failure, or -1 on error. */

@@ -7,12 +7,12 @@
 #include "core/isotime.h"
 #include "core/phone.h"
 #include "core/tckn.h"
-#include "core/validate.h"
 #include "core/walkin.h"
 #include "store/agenda.h"
 #include "store/appointments.h"
 #include "store/audit.h"
 #include "store/parties.h"
+#include "store/requester.h"
 #include "store/walkins.h"
 #include "util/xalloc.h"
 
@@ -184,14 +184,9 @@ static int arrival_check(struct db *db, const json_t *values, struct arrival *a,
 		*field = "institution";
 		goto out;
 	}
-	if (*phone && phone_normalize(phone, a->phone) != 0) {
-		*field = "phone";
+	*field = requester_phone_email_check(phone, email, a->phone);
+	if (*field)
 		goto out;
-	}
-	if (*email && !email_valid(email)) {
-		*field = "email";
-		goto out;
-	}
 	if (!*str_field(values, "subject")) {
 		*field = "subject";
 		goto out;

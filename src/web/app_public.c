@@ -7,7 +7,6 @@
 #include <string.h>
 #include <time.h>
 #include "core/isotime.h"
-#include "http/cookie.h"
 #include "http/multipart.h"
 #include "http/server.h"
 #include "render/qr.h"
@@ -24,14 +23,20 @@
 #include "web/app_public.h"
 #include "web/form.h"
 #include "web/page.h"
+#include "web/public_guard.h"
+#include "web/select_options.h"
 
-#define FORM_NAME "application"
 #define TRACK_NAME "application_track"
-#define COOKIE "kalem_basvuru"
-#define TOKEN_BYTES 32
-#define TOKEN_HEX (TOKEN_BYTES * 2)
 #define SIG_BYTES 32
 #define ATTR_PREFIX "attr_"
+
+static const struct public_guard guard = {
+	.cookie = "kalem_basvuru",
+	.path = "/basvuru",
+	.form = "application",
+	.limit_hour = APP_PUBLIC_LIMIT_HOUR,
+	.limit_day = APP_PUBLIC_LIMIT_DAY,
+};
 
 static const char *const kinds[] = {"complaint", "request", "suggestion", "information", NULL};
 static const char *const preferred[] = {"sms", "email", "phone", NULL};
@@ -59,40 +64,7 @@ static const char *str(const json_t *o, const char *name)
 	return s ? s : "";
 }
 
-/* ---- the form token ---- */
-
-/* The form token from the cookie into out (OUT); 0 when present and well formed, else -1. */
-static int token_from_cookie(struct req *r, char out[TOKEN_HEX + 1] /* OUT */)
-{
-	if (cookie_get(req_header(r, "Cookie"), COOKIE, out, TOKEN_HEX + 1) != 0 || strlen(out) != TOKEN_HEX)
-		return -1;
-	for (const char *p = out; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-			return -1;
-	return 0;
-}
-
-/* The cookie's form token, or a fresh one, into token (OUT); (re)sets the cookie. */
-static void issue_token(struct req *r, char token[TOKEN_HEX + 1] /* OUT */)
-{
-	if (token_from_cookie(r, token) != 0) {
-		unsigned char raw[TOKEN_BYTES];
-		randombytes_buf(raw, sizeof raw);
-		sodium_bin2hex(token, TOKEN_HEX + 1, raw, sizeof raw);
-	}
-	char c[200];
-	snprintf(c, sizeof c, COOKIE "=%s; Path=/basvuru; HttpOnly; SameSite=Strict; Max-Age=86400%s", token,
-		 r->tls ? "; Secure" : "");
-	resp_header(r, "Set-Cookie", c);
-}
-
-/* True when the hidden _form field equals the cookie's token (compared in constant time). */
-static bool token_ok(struct req *r, char token[TOKEN_HEX + 1] /* OUT */)
-{
-	const char *sent = params_get(&r->form, "_form");
-	return token_from_cookie(r, token) == 0 && sent && strlen(sent) == TOKEN_HEX &&
-	       sodium_memcmp(sent, token, TOKEN_HEX) == 0;
-}
+/* ---- the receipt signature ---- */
 
 /* The receipt signature of (id, code, exp) for the browser holding token, as hex into out (OUT). */
 static void receipt_sig(struct req *r, int64_t id, const char *code, int64_t exp, const char *token,
@@ -142,19 +114,6 @@ static json_t *category_groups(struct req *r, int64_t selected)
 	return groups;
 }
 
-/* [{value, label, selected}] of choices, labels from prefix.<value>. */
-static json_t *choice_options(struct req *r, const char *const *choices, const char *prefix, const char *selected)
-{
-	json_t *a = json_array();
-	for (const char *const *c = choices; *c; c++) {
-		char key[96];
-		snprintf(key, sizeof key, "%s.%s", prefix, *c);
-		json_array_append_new(a, json_pack("{s:s,s:s,s:b}", "value", *c, "label", i18n_get(r->lang, key),
-						   "selected", selected && strcmp(selected, *c) == 0));
-	}
-	return a;
-}
-
 /* The form's context: the token and every list with what was chosen marked. */
 static json_t *form_ctx(struct req *r, const char *token, const json_t *values)
 {
@@ -169,15 +128,15 @@ static json_t *form_ctx(struct req *r, const char *token, const json_t *values)
 		cat = atoll(str(values, "category_id"));
 	return json_pack("{s:s,s:o,s:o,s:o,s:o,s:i}", "form_token", token, "neighbourhood_options", opts,
 			 "category_groups", category_groups(r, cat), "kind_options",
-			 choice_options(r, kinds, "app_public.kind", str(values, "kind")), "preferred_options",
-			 choice_options(r, preferred, "app_public.preferred", str(values, "preferred_channel")),
+			 select_options(r, kinds, "app_public.kind.", str(values, "kind")), "preferred_options",
+			 select_options(r, preferred, "app_public.preferred.", str(values, "preferred_channel")),
 			 "max_mb", (int)(FILES_MAX_DEFAULT >> 20));
 }
 
 void h_app_public_form(struct req *r)
 {
-	char token[TOKEN_HEX + 1];
-	issue_token(r, token);
+	char token[PUBLIC_TOKEN_HEX + 1];
+	public_token_issue(r, &guard, token);
 	json_t *ctx = form_ctx(r, token, NULL);
 	json_object_set_new(ctx, "values", json_object());
 	page_render(r, 200, "app_public", "app_public.title", ctx);
@@ -333,16 +292,6 @@ static void questions_page(struct req *r, unsigned status, const char *token, co
 
 /* ---- submitting ---- */
 
-/* 0 when the address may submit, 1 when over a limit, -1 on a database error. */
-static int throttled(struct req *r, int64_t now)
-{
-	int hour = public_form_count(r->db, FORM_NAME, r->address, now - 3600);
-	int day = public_form_count(r->db, FORM_NAME, r->address, now - 86400);
-	if (hour < 0 || day < 0)
-		return -1;
-	return hour >= APP_PUBLIC_LIMIT_HOUR || day >= APP_PUBLIC_LIMIT_DAY;
-}
-
 /* The first file part named "file" with a name or content into up (OUT); false when none was sent. */
 static bool uploaded_file(struct req *r, struct app_upload *up)
 {
@@ -443,18 +392,6 @@ static void done_page(struct req *r, const char *token, int64_t id)
 	page_render(r, 200, "app_public_done", "app_public.done.title", ctx);
 }
 
-/* Counts the accepted submission for the throttle, in a write transaction of its own. Returns 0 or -1. */
-static int record_submission(struct req *r, int64_t now)
-{
-	if (db_begin_write(r->db) != 0)
-		return -1;
-	if (public_form_record(r->db, FORM_NAME, r->address, now) != 0) {
-		db_rollback(r->db);
-		return -1;
-	}
-	return db_commit(r->db) == 0 ? 0 : -1;
-}
-
 /* Records the KVKK acknowledgement with application id in the audit trail. Returns 0 or -1. */
 static int record_acknowledgement(struct req *r, int64_t id, int64_t now)
 {
@@ -489,44 +426,16 @@ static const struct field *form_field(const char *store_field)
 	return &fields[F_SUBJECT];
 }
 
-/* Shows the first step again with status 400 (a token problem, what was typed kept unchecked) and a valid token. */
-static void token_again(struct req *r)
-{
-	char token[TOKEN_HEX + 1];
-	issue_token(r, token);
-	json_t *values = json_object();
-	for (size_t i = 0; i < N_FIELDS; i++) {
-		const char *v = params_get(&r->form, fields[i].name);
-		if (v && fields[i].type != F_BOOL)
-			json_object_set_new(values, fields[i].name, json_string(v));
-	}
-	json_t *ctx = form_ctx(r, token, values);
-	json_object_set_new(ctx, "values", values);
-	json_object_set_new(ctx, "token_error", json_true());
-	page_render(r, 400, "app_public", "app_public.title", ctx);
-}
-
 void h_app_public_create(struct req *r)
 {
-	char token[TOKEN_HEX + 1];
-	if (!token_ok(r, token)) {
-		token_again(r);
-		return;
-	}
-	const char *hp = params_get(&r->form, "website");
-	if (hp && *hp) {
-		resp_error(r, 400, "bad_request", "error.bad_request");
+	char token[PUBLIC_TOKEN_HEX + 1];
+	if (!public_token_ok(r, &guard, token)) {
+		public_token_again(r, &guard, fields, N_FIELDS, form_ctx, "app_public", "app_public.title");
 		return;
 	}
 	int64_t now = (int64_t)time(NULL);
-	int t = throttled(r, now);
-	if (t != 0) {
-		if (t > 0)
-			resp_header(r, "Retry-After", "3600");
-		resp_error(r, t > 0 ? 429 : 500, t > 0 ? "rate_limited" : "internal",
-			   t > 0 ? "error.rate_limited" : "error.internal");
+	if (!public_guard_admit(r, &guard, now))
 		return;
-	}
 	json_t *values = json_object(), *errors = json_object(), *category = NULL, *attrs = json_object();
 	form_check(r, fields, N_FIELDS, values, errors);
 	check_more(r, values, errors, &category);
@@ -600,7 +509,7 @@ void h_app_public_create(struct req *r)
 		goto done;
 	}
 	if (!existing) {
-		if (record_submission(r, now) != 0)
+		if (public_guard_record(r, &guard, now) != 0)
 			log_warn("cannot record the public application from '%s'", r->address);
 		if (record_acknowledgement(r, id, now) != 0)
 			log_warn("cannot record the KVKK acknowledgement of application %lld", (long long)id);
@@ -620,10 +529,10 @@ void h_app_public_receipt(struct req *r)
 	int64_t id = req_arg_id(r, 0), now = (int64_t)time(NULL);
 	const char *code = params_get(&r->query, "code"), *sig = params_get(&r->query, "sig"),
 		   *exp_s = params_get(&r->query, "exp");
-	char token[TOKEN_HEX + 1], want[SIG_BYTES * 2 + 1];
+	char token[PUBLIC_TOKEN_HEX + 1], want[SIG_BYTES * 2 + 1];
 	long long exp = exp_s ? atoll(exp_s) : 0;
 	json_t *a = NULL;
-	if (id <= 0 || !code || !sig || exp < now || exp > now + APP_RECEIPT_TTL_S || token_from_cookie(r, token) != 0)
+	if (id <= 0 || !code || !sig || exp < now || exp > now + APP_RECEIPT_TTL_S || public_token_get(r, &guard, token) != 0)
 		goto not_found;
 	receipt_sig(r, id, code, (int64_t)exp, token, want);
 	if (strlen(sig) != SIG_BYTES * 2 || sodium_memcmp(sig, want, SIG_BYTES * 2) != 0)
@@ -695,31 +604,32 @@ static int track_throttled(struct req *r, int64_t now)
 	return rc;
 }
 
+/* Sets o's date at: as ISO text under iso_name (API), else as on pages under page_name. */
+static void set_date(struct req *r, json_t *o, int64_t at, bool iso, const char *iso_name, const char *page_name)
+{
+	char when[64];
+	if (iso)
+		iso_time_format(at, when);
+	else
+		page_format_time(r, at, when, sizeof when);
+	json_object_set_new(o, iso ? iso_name : page_name, json_string(when));
+}
+
 /* Labels and display dates of a tracking result t in place; iso: dates as ISO text (API) else as on pages. */
 static void decorate_track(struct req *r, json_t *t, bool iso)
 {
-	char key[96], when[64];
+	char key[96];
 	snprintf(key, sizeof key, "app_public.kind.%s", str(t, "kind"));
 	json_object_set_new(t, "kind_label", json_string(i18n_get(r->lang, key)));
 	snprintf(key, sizeof key, "app.state.%s", str(t, "state"));
 	json_object_set_new(t, "state_label", json_string(i18n_get(r->lang, key)));
-	int64_t received = json_integer_value(json_object_get(t, "received_at"));
-	if (iso)
-		iso_time_format(received, when);
-	else
-		page_format_time(r, received, when, sizeof when);
-	json_object_set_new(t, iso ? "received_at" : "received", json_string(when));
+	set_date(r, t, json_integer_value(json_object_get(t, "received_at")), iso, "received_at", "received");
 	size_t i;
 	json_t *s;
 	json_array_foreach(json_object_get(t, "stages"), i, s) {
 		snprintf(key, sizeof key, "app.state.%s", str(s, "state"));
 		json_object_set_new(s, "state_label", json_string(i18n_get(r->lang, key)));
-		int64_t at = json_integer_value(json_object_get(s, "at"));
-		if (iso)
-			iso_time_format(at, when);
-		else
-			page_format_time(r, at, when, sizeof when);
-		json_object_set_new(s, iso ? "at" : "when", json_string(when));
+		set_date(r, s, json_integer_value(json_object_get(s, "at")), iso, "at", "when");
 	}
 }
 

@@ -265,31 +265,48 @@ struct resource {
 	bool (*prepare)(struct req *r, json_t *values, json_t *errors);
 	/* Adds the select options (and the like) the form shows for values. */
 	void (*decorate)(struct req *r, json_t *ctx, const json_t *values);
+	/* Turns a stored record into the form's values before editing (NULL: shown as stored). */
+	void (*to_form)(json_t *values);
 };
 
-static void render_form(struct req *r, const struct resource *res, int64_t id, json_t *values)
+/* The context of the form of res for record id (0: a new one), decorated for values. */
+static json_t *form_context(struct req *r, const struct resource *res, int64_t id, const json_t *values)
 {
 	char action[96];
 	if (id)
 		snprintf(action, sizeof action, "%s/%lld", res->list_href, (long long)id);
 	else
 		snprintf(action, sizeof action, "%s", res->list_href);
-	json_t *ctx = json_pack("{s:s,s:s,s:b}", "action", action, "list_href", res->list_href, "editing", id != 0);
+	json_t *ctx = json_pack("{s:s,s:s,s:b}", "action", action, "cancel", res->list_href, "editing", id != 0);
 	res->decorate(r, ctx, values);
+	return ctx;
+}
+
+static void render_form(struct req *r, const struct resource *res, int64_t id, json_t *values)
+{
+	json_t *ctx = form_context(r, res, id, values);
 	json_object_set_new(ctx, "values", values);
 	page_render(r, 200, res->form, id ? res->title_edit : res->title_new, ctx);
 }
 
 static void fail_form(struct req *r, const struct resource *res, int64_t id, json_t *values, json_t *errors)
 {
-	char action[96];
-	if (id)
-		snprintf(action, sizeof action, "%s/%lld", res->list_href, (long long)id);
-	else
-		snprintf(action, sizeof action, "%s", res->list_href);
-	json_t *ctx = json_pack("{s:s,s:s,s:b}", "action", action, "list_href", res->list_href, "editing", id != 0);
-	res->decorate(r, ctx, values);
+	json_t *ctx = form_context(r, res, id, values);
 	form_fail(r, res->form, id ? res->title_edit : res->title_new, ctx, values, errors);
+}
+
+/* Shows the edit form of the record the path names, or 404. */
+static void edit_resource(struct req *r, const struct resource *res)
+{
+	int64_t id = req_arg_id(r, 0);
+	json_t *values = res->get(r->db, id);
+	if (!values) {
+		resp_error(r, 404, "not_found", "error.not_found");
+		return;
+	}
+	if (res->to_form)
+		res->to_form(values);
+	render_form(r, res, id, values);
 }
 
 /* Checks the form, saves in one transaction, and answers: redirect to the list, 422 with the errors, or 404. */
@@ -384,15 +401,18 @@ static void category_decorate(struct req *r, json_t *ctx, const json_t *values)
 			    choice_options(r, LEGAL_CHOICES, "appref.legal.", text_member(values, "legal_clock")));
 }
 
-static json_t *category_get(struct db *db, int64_t id)
+/* The form edits the attributes as text (appref_attributes_text). */
+static void category_to_form(json_t *values)
 {
-	return app_category_get(db, id);
+	char *text = appref_attributes_text(json_object_get(values, "attributes"));
+	json_object_set_new(values, "attributes", json_string(text));
+	free(text);
 }
 
 static const struct resource categories = {
 	category_fields, COUNT(category_fields), "admin_category_form", "appref.categories.new",
-	"appref.categories.edit", "/admin/categories", app_category_save, category_get, category_prepare,
-	category_decorate,
+	"appref.categories.edit", "/admin/categories", app_category_save, app_category_get, category_prepare,
+	category_decorate, category_to_form,
 };
 
 void h_admin_categories(struct req *r)
@@ -425,16 +445,7 @@ void h_admin_category_create(struct req *r)
 
 void h_admin_category_edit(struct req *r)
 {
-	int64_t id = req_arg_id(r, 0);
-	json_t *c = app_category_get(r->db, id);
-	if (!c) {
-		resp_error(r, 404, "not_found", "error.not_found");
-		return;
-	}
-	char *text = appref_attributes_text(json_object_get(c, "attributes"));
-	json_object_set_new(c, "attributes", json_string(text));
-	free(text);
-	render_form(r, &categories, id, c);
+	edit_resource(r, &categories);
 }
 
 void h_admin_category_update(struct req *r)
@@ -468,7 +479,7 @@ static void reason_decorate(struct req *r, json_t *ctx, const json_t *values)
 
 static const struct resource reasons = {
 	reason_fields, COUNT(reason_fields), "admin_legal_reason_form", "appref.reasons.new", "appref.reasons.edit",
-	"/admin/legal-reasons", legal_reason_save, reason_by_id, NULL, reason_decorate,
+	"/admin/legal-reasons", legal_reason_save, reason_by_id, NULL, reason_decorate, NULL,
 };
 
 void h_admin_legal_reasons(struct req *r)
@@ -494,13 +505,7 @@ void h_admin_legal_reason_create(struct req *r)
 
 void h_admin_legal_reason_edit(struct req *r)
 {
-	int64_t id = req_arg_id(r, 0);
-	json_t *x = reason_by_id(r->db, id);
-	if (!x) {
-		resp_error(r, 404, "not_found", "error.not_found");
-		return;
-	}
-	render_form(r, &reasons, id, x);
+	edit_resource(r, &reasons);
 }
 
 void h_admin_legal_reason_update(struct req *r)
@@ -532,7 +537,7 @@ static void template_decorate(struct req *r, json_t *ctx, const json_t *values)
 static const struct resource templates = {
 	template_fields, COUNT(template_fields), "admin_template_form", "appref.templates.new",
 	"appref.templates.edit", "/admin/templates", response_template_save, response_template_get, NULL,
-	template_decorate,
+	template_decorate, NULL,
 };
 
 void h_admin_templates(struct req *r)
@@ -561,13 +566,7 @@ void h_admin_template_create(struct req *r)
 
 void h_admin_template_edit(struct req *r)
 {
-	int64_t id = req_arg_id(r, 0);
-	json_t *t = response_template_get(r->db, id);
-	if (!t) {
-		resp_error(r, 404, "not_found", "error.not_found");
-		return;
-	}
-	render_form(r, &templates, id, t);
+	edit_resource(r, &templates);
 }
 
 void h_admin_template_update(struct req *r)

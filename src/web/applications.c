@@ -19,7 +19,9 @@
 #include "util/buf.h"
 #include "web/applications.h"
 #include "web/form.h"
+#include "web/list_page.h"
 #include "web/page.h"
+#include "web/select_options.h"
 
 static const char *const kinds[] = {"complaint", "request", "suggestion", "information", NULL};
 /* The channels staff record at the front desk (web, Open311 and API come in by themselves). */
@@ -116,19 +118,6 @@ void apps_decorate_row(struct req *r, json_t *o)
 	json_object_set_new(o, "clock", apps_clock_view(r, o));
 }
 
-/* [{value, label, selected}] of choices, labels from prefix + value. */
-static json_t *options(struct req *r, const char *const *choices, const char *prefix, const char *selected)
-{
-	json_t *list = json_array();
-	for (; *choices; choices++) {
-		char key[64];
-		snprintf(key, sizeof key, "%s%s", prefix, *choices);
-		json_array_append_new(list, json_pack("{s:s,s:s,s:b}", "value", *choices, "label", i18n_get(r->lang, key),
-						      "selected", selected && strcmp(selected, *choices) == 0));
-	}
-	return list;
-}
-
 /* The active categories grouped for a <select>: [{group, items: [{id, name, selected}]}]. */
 static json_t *category_groups(struct req *r, int64_t selected)
 {
@@ -214,8 +203,8 @@ void h_applications(struct req *r)
 							i18n_get(r->lang, application_flow.states[s].label_key),
 							"selected", f.state && strcmp(f.state, application_flow.states[s].name) == 0));
 	json_object_set_new(ctx, "state_options", states);
-	json_object_set_new(ctx, "kind_options", options(r, kinds, "apps.kind.", f.kind));
-	json_object_set_new(ctx, "channel_options", options(r, all_channels, "apps.channel.", f.channel));
+	json_object_set_new(ctx, "kind_options", select_options(r, kinds, "apps.kind.", f.kind));
+	json_object_set_new(ctx, "channel_options", select_options(r, all_channels, "apps.channel.", f.channel));
 	json_object_set_new(ctx, "category_groups", category_groups(r, f.category_id));
 	if (apps_scope(r) == 0)
 		json_object_set_new(ctx, "directorate_options",
@@ -241,22 +230,7 @@ void h_applications(struct req *r)
 		json_object_set_new(ctx, "errors", errors);
 		buf_free(&msg);
 	}
-	/* The CSV link carries the filters of the page (not its position). */
-	struct buf csv = BUF_INIT;
-	buf_adds(&csv, "/applications.csv");
-	char sep = '?';
-	for (size_t k = 0; k < r->query.n; k++) {
-		const char *name = r->query.items[k].name;
-		if (strcmp(name, "after") == 0 || strcmp(name, "lang") == 0 || (bad && strcmp(name, bad) == 0))
-			continue;
-		buf_addc(&csv, sep);
-		buf_add_urlenc(&csv, name);
-		buf_addc(&csv, '=');
-		buf_add_urlenc(&csv, r->query.items[k].value);
-		sep = '&';
-	}
-	json_object_set_new(ctx, "csv_href", json_string(csv.data));
-	buf_free(&csv);
+	list_csv_href(r, ctx, "/applications.csv", bad);
 	page_next_href(r, ctx, "/applications");
 	page_render(r, bad ? 422 : 200, "applications", "apps.title", ctx);
 }
@@ -386,9 +360,9 @@ static json_t *form_ctx(struct req *r, const json_t *values, const json_t *attrs
 {
 	int64_t category_id = json_integer_value(json_object_get(values, "category_id"));
 	json_t *ctx = json_pack("{s:o,s:o,s:o,s:o,s:o}", "kind_options",
-				options(r, kinds, "apps.kind.", str(values, "kind")), "channel_options",
-				options(r, desk_channels, "apps.channel.", str(values, "channel")), "preferred_options",
-				options(r, preferred, "apps.preferred.", str(values, "preferred_channel")),
+				select_options(r, kinds, "apps.kind.", str(values, "kind")), "channel_options",
+				select_options(r, desk_channels, "apps.channel.", str(values, "channel")), "preferred_options",
+				select_options(r, preferred, "apps.preferred.", str(values, "preferred_channel")),
 				"category_groups", category_groups(r, category_id), "neighbourhood_options",
 				id_options(neighbourhood_list(r->db, "", true, NULL, 500),
 					   json_integer_value(json_object_get(values, "neighbourhood_id"))));

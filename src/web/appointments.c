@@ -12,7 +12,9 @@
 #include "store/audit.h"
 #include "web/appointments.h"
 #include "web/form.h"
+#include "web/list_page.h"
 #include "web/page.h"
+#include "web/select_options.h"
 
 static const char *const kinds[] = {"institution", "citizen", NULL};
 static const char *const channels[] = {"front_desk", "phone", "email", "letter", "web", "api", "walk_in", NULL};
@@ -61,25 +63,12 @@ static json_t *field_message(struct req *r, const char *key, const char *field)
 	return out;
 }
 
-/* [{value, label, selected}] of choices, labels from prefix + value. */
-static json_t *options(struct req *r, const char *const *choices, const char *prefix, const char *selected)
-{
-	json_t *list = json_array();
-	for (; *choices; choices++) {
-		char key[64];
-		snprintf(key, sizeof key, "%s%s", prefix, *choices);
-		json_array_append_new(list, json_pack("{s:s,s:s,s:b}", "value", *choices, "label", i18n_get(r->lang, key),
-						      "selected", selected && strcmp(selected, *choices) == 0));
-	}
-	return list;
-}
-
 static json_t *form_ctx(struct req *r, const json_t *values)
 {
 	const char *kind = json_string_value(json_object_get(values, "kind"));
 	const char *channel = json_string_value(json_object_get(values, "channel"));
-	return json_pack("{s:o,s:o}", "kind_options", options(r, kinds, "appt.kind.", kind), "channel_options",
-			 options(r, channels, "appt.channel.", channel ? channel : "phone"));
+	return json_pack("{s:o,s:o}", "kind_options", select_options(r, kinds, "appt.kind.", kind), "channel_options",
+			 select_options(r, channels, "appt.channel.", channel ? channel : "phone"));
 }
 
 void h_appointment_new(struct req *r)
@@ -185,7 +174,7 @@ void h_appointments(struct req *r)
 							"label", i18n_get(r->lang, appointment_flow.states[s].label_key),
 							"selected", strcmp(f.state, appointment_flow.states[s].name) == 0));
 	json_object_set_new(ctx, "states", states);
-	json_object_set_new(ctx, "kind_options", options(r, kinds, "appt.kind.", f.kind));
+	json_object_set_new(ctx, "kind_options", select_options(r, kinds, "appt.kind.", f.kind));
 	json_object_set_new(ctx, "can_create", json_boolean((r->actor.role & ROLES_OFFICE) != 0));
 	json_t *filter = json_object();
 	static const char *const names[] = {"q", "from", "to", "meeting_from", "meeting_to", "party_id"};
@@ -199,22 +188,7 @@ void h_appointments(struct req *r)
 		json_object_set_new(errors, bad, field_message(r, "error.invalid", bad));
 		json_object_set_new(ctx, "errors", errors);
 	}
-	/* The CSV link carries the filters of the page (not its position). */
-	struct buf csv = BUF_INIT;
-	buf_adds(&csv, "/appointments.csv");
-	char sep = '?';
-	for (size_t k = 0; k < r->query.n; k++) {
-		const char *name = r->query.items[k].name;
-		if (strcmp(name, "after") == 0 || strcmp(name, "lang") == 0)
-			continue;
-		buf_addc(&csv, sep);
-		buf_add_urlenc(&csv, name);
-		buf_addc(&csv, '=');
-		buf_add_urlenc(&csv, r->query.items[k].value);
-		sep = '&';
-	}
-	json_object_set_new(ctx, "csv_href", json_string(csv.data));
-	buf_free(&csv);
+	list_csv_href(r, ctx, "/appointments.csv", NULL);
 	page_next_href(r, ctx, "/appointments");
 	page_render(r, 200, "appointments", "appt.title", ctx);
 }

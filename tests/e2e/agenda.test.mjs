@@ -35,13 +35,7 @@ async function programme(page) {
 
 test('set-up: the admin adds the head of the secretariat', (t) => k.run(t, async (page) => {
   await k.login(page);
-  await page.goto(k.url('/admin/users/new'));
-  await page.getByLabel('Kullanıcı adı', { exact: true }).fill(CHIEF.username);
-  await page.getByLabel('Adı soyadı').fill(CHIEF.name);
-  await page.getByLabel('Rol', { exact: true }).selectOption({ label: CHIEF.role });
-  await page.getByLabel('İlk parola').fill(CHIEF.password);
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Kaydet' }).click()]);
-  assert.equal(new URL(page.url()).pathname, '/admin/users');
+  await k.addUser(page, CHIEF);
   // The day: the first of those Wednesdays that is a whole working day (an official holiday has no free slots).
   const api = await k.adminApi();
   for (let n = 0; n < 8 && !DAY; n++) {

@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { axe, CHROMIUM, startKalem } from './harness.mjs';
+import { checkA11y, CHROMIUM, startKalem } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -134,29 +134,6 @@ function petitionPdf() {
   return Buffer.from(pdf, 'latin1');
 }
 
-/* Runs axe on the page as it is; fails on serious/critical violations, reports the others as diagnostics. */
-async function checkA11y(t, page, what) {
-  const violations = await axe(page);
-  const line = (v) => `${what}: [${v.impact}] ${v.id}: ${v.help}\n` +
-    v.nodes.slice(0, 5).map((n) => `    ${n.target}: ${n.html.slice(0, 160)}`).join('\n');
-  const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  for (const v of violations.filter((x) => !blocking.includes(x))) t.diagnostic(line(v));
-  assert.equal(blocking.length, 0, `accessibility violations:\n${blocking.map(line).join('\n')}`);
-}
-
-/* The admin adds a user through the admin pages. */
-async function addUser(page, u) {
-  await page.goto(k.url('/admin/users/new'));
-  await page.getByLabel('Kullanıcı adı', { exact: true }).fill(u.username);
-  await page.getByLabel('Adı soyadı').fill(u.name);
-  await page.getByLabel('Rol', { exact: true }).selectOption({ label: u.role });
-  if (u.directorate) await page.locator('#f-directorate_id').selectOption({ label: u.directorate });
-  await page.getByLabel('İlk parola').fill(u.password);
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Kaydet' }).click()]);
-  assert.equal(new URL(page.url()).pathname, '/admin/users', `${u.username} was saved`);
-  await page.locator('table', { hasText: u.username }).waitFor();
-}
-
 /* Submits the form the button belongs to and waits for the page that answers. */
 async function submit(page, button) {
   await Promise.all([page.waitForNavigation(), button.click()]);
@@ -211,16 +188,7 @@ async function citizenPage(viewport) {
 /* Runs fn with a citizen's page, keeping a screenshot and the server log when it fails. */
 async function asCitizen(t, viewport, fn) {
   const { context, page } = await citizenPage(viewport);
-  try {
-    await fn(page);
-    if (page.problems.length) throw new Error(page.problems.join('\n'));
-  } catch (err) {
-    const stem = await k.saveArtifacts(t.name, page, err);
-    err.message += `\n(screenshot and server log: ${stem}.{png,html,log})`;
-    throw err;
-  } finally {
-    await context.close().catch(() => {});
-  }
+  return k.runOn(t, page, fn, () => context.close());
 }
 
 /* The horizontal overflow of the page in CSS pixels (0 when nothing scrolls sideways). */
@@ -242,8 +210,8 @@ test('set-up: the SMS gateway in the settings, a front-desk clerk, a Fen İşler
     await page.goto(k.url('/admin/settings'));
     assert.equal(await page.locator('#f-sms_url').inputValue(), `http://127.0.0.1:${gateway.port}/send`);
 
-    await addUser(page, FRONT);
-    await addUser(page, FEN);
+    await k.addUser(page, FRONT);
+    await k.addUser(page, FEN);
 
     // Reference data the story needs, whether or not `kalem demo` ran.
     const api = await k.adminApi();

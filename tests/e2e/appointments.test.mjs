@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
-import { axe, CHROMIUM, startKalem } from './harness.mjs';
+import { checkA11y, CHROMIUM, startKalem } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -34,28 +34,6 @@ const REQUEST = {
 };
 let requestPath = ''; // /appointments/ID of the request made by the first test
 
-/* Runs axe on the page as it is; fails on serious/critical violations, reports the others as diagnostics. */
-async function checkA11y(t, page, what) {
-  const violations = await axe(page);
-  const line = (v) => `${what}: [${v.impact}] ${v.id}: ${v.help}\n` +
-    v.nodes.slice(0, 5).map((n) => `    ${n.target}: ${n.html.slice(0, 160)}`).join('\n');
-  const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  for (const v of violations.filter((x) => !blocking.includes(x))) t.diagnostic(line(v));
-  assert.equal(blocking.length, 0, `accessibility violations:\n${blocking.map(line).join('\n')}`);
-}
-
-/* The admin adds a user through the admin pages (Yönetim > Kullanıcılar > Kullanıcı ekle). */
-async function addUser(page, u) {
-  await page.goto(k.url('/admin/users/new'));
-  await page.getByLabel('Kullanıcı adı', { exact: true }).fill(u.username);
-  await page.getByLabel('Adı soyadı').fill(u.name);
-  await page.getByLabel('Rol', { exact: true }).selectOption({ label: u.role });
-  await page.getByLabel('İlk parola').fill(u.password);
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Kaydet' }).click()]);
-  assert.equal(new URL(page.url()).pathname, '/admin/users', `${u.username} was saved`);
-  await page.locator('table', { hasText: u.username }).waitFor();
-}
-
 /* The request page's facts: the state line, the record as {term: description}, the history lines. */
 async function requestFacts(page) {
   return page.evaluate(() => {
@@ -81,8 +59,8 @@ function findLine(lines, from, ...parts) {
 
 test('the admin adds a secretary and a Mayor through the admin pages', (t) => k.run(t, async (page) => {
   await k.login(page);
-  await addUser(page, SEC);
-  await addUser(page, MAYOR);
+  await k.addUser(page, SEC);
+  await k.addUser(page, MAYOR);
   // Both can sign in and are who they say they are.
   for (const u of [SEC, MAYOR]) {
     await k.context.clearCookies();

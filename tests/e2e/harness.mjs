@@ -8,6 +8,7 @@
 //
 // k.run gives each test a fresh page with no cookies; when the test throws it saves a screenshot and the server
 // log under the build directory (dirname of KALEM_BIN, or KALEM_E2E_ARTIFACTS) before rethrowing.
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -247,6 +248,12 @@ class Kalem {
      A script error or a Content-Security-Policy violation on any page visited fails the test too. */
   async run(t, fn) {
     const page = await this.newPage();
+    return this.runOn(t, page, fn, () => page.close());
+  }
+
+  /* As run, on a page the caller made (page.problems set up as newPage does); release() is awaited at the end,
+     its failure ignored. */
+  async runOn(t, page, fn, release) {
     try {
       await fn(page);
       if (page.problems.length) throw new Error(page.problems.join('\n'));
@@ -255,8 +262,22 @@ class Kalem {
       err.message += `\n(screenshot and server log: ${stem}.{png,html,log})`;
       throw err;
     } finally {
-      await page.close().catch(() => {});
+      await release().catch(() => {});
     }
+  }
+
+  /* The signed-in admin adds a user through the admin pages (Yönetim > Kullanıcılar > Kullanıcı ekle);
+     u: {username, name, role (its label), password, directorate (its label, optional)}. */
+  async addUser(page, u) {
+    await page.goto(this.url('/admin/users/new'));
+    await page.getByLabel('Kullanıcı adı', { exact: true }).fill(u.username);
+    await page.getByLabel('Adı soyadı').fill(u.name);
+    await page.getByLabel('Rol', { exact: true }).selectOption({ label: u.role });
+    if (u.directorate) await page.locator('#f-directorate_id').selectOption({ label: u.directorate });
+    await page.getByLabel('İlk parola').fill(u.password);
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Kaydet' }).click()]);
+    assert.equal(new URL(page.url()).pathname, '/admin/users', `${u.username} was saved`);
+    await page.locator('table', { hasText: u.username }).waitFor();
   }
 
   async stop() {
@@ -299,6 +320,17 @@ export async function startKalem(who, { viewport, bypassCSP } = {}) {
     throw err;
   }
   return k;
+}
+
+/* Runs axe on the page as it is; fails on serious/critical violations, reports the others as diagnostics of the
+   test t; what names the page in the messages. Needs startKalem(..., {bypassCSP: true}) as axe does. */
+export async function checkA11y(t, page, what) {
+  const violations = await axe(page);
+  const line = (v) => `${what}: [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n` +
+    v.nodes.slice(0, 5).map((n) => `    ${n.target}: ${n.html.slice(0, 160)}`).join('\n');
+  const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of violations.filter((x) => !blocking.includes(x))) t.diagnostic(line(v));
+  assert.equal(blocking.length, 0, `accessibility violations:\n${blocking.map(line).join('\n')}`);
 }
 
 /* axe-core on the current page; returns the violations (all impacts). Needs startKalem(..., {bypassCSP: true}):

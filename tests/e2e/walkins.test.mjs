@@ -60,13 +60,7 @@ async function record(page) {
 
 test('set-up: a front-desk clerk, today open all day, an engagement on now', (t) => k.run(t, async (page) => {
   await k.login(page);
-  await page.goto(k.url('/admin/users/new'));
-  await page.getByLabel('Kullanıcı adı', { exact: true }).fill(SEC.username);
-  await page.getByLabel('Adı soyadı').fill(SEC.name);
-  await page.getByLabel('Rol', { exact: true }).selectOption({ label: SEC.role });
-  await page.getByLabel('İlk parola').fill(SEC.password);
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Kaydet' }).click()]);
-  assert.equal(new URL(page.url()).pathname, '/admin/users');
+  await k.addUser(page, SEC);
 
   // The weekly plan: delete every period (no breaks today), then open today from 00:00 to 23:59.
   await page.goto(k.url('/agenda/plan'));

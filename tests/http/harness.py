@@ -512,6 +512,33 @@ class ModuleEnv:
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Request bodies
+
+FORM_TOKEN_RE = re.compile(r'name="_form" value="([0-9a-f]{64})"')  # a citizen's form's one-time token
+
+
+def multipart(fields, files=(), file_type="application/octet-stream"):
+    """(body, content type) of a multipart/form-data request. fields: a dict or (name, value) pairs, each value
+    bytes or text (str() of anything else); files: (name, filename, data) or (name, filename, data, raw) tuples,
+    where a set raw is the whole Content-Disposition value sent instead (for hostile headers); every file part is
+    labelled file_type."""
+    boundary = "----kalemtest" + secrets.token_hex(8)
+    out = []
+    for k, v in (fields.items() if isinstance(fields, dict) else fields):
+        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n" % (boundary, k)).encode())
+        out.append(v if isinstance(v, bytes) else str(v).encode("utf-8"))
+        out.append(b"\r\n")
+    for name, filename, data, *raw in files:
+        disp = raw[0] if raw and raw[0] else 'form-data; name="%s"; filename="%s"' % (name, filename)
+        out.append(("--%s\r\nContent-Disposition: %s\r\nContent-Type: %s\r\n\r\n"
+                    % (boundary, disp, file_type)).encode())
+        out.append(data)
+        out.append(b"\r\n")
+    out.append(("--%s--\r\n" % boundary).encode())
+    return b"".join(out), "multipart/form-data; boundary=" + boundary
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Test case base and main
 
 
@@ -554,6 +581,49 @@ class KalemCase(unittest.TestCase):
         if code:
             self.assertEqual(err.get("code"), code, resp.text)
         return err
+
+    def openPublicForm(self, client, path, cookie_name):
+        """GETs a citizen's form page (200) with client; its one-time token must be in the page and in the form
+        cookie cookie_name. Returns (client, token, response)."""
+        r = client.get(path)
+        self.assertStatus(r, 200)
+        m = FORM_TOKEN_RE.search(r.text)
+        self.assertIsNotNone(m, r.text[:2000])
+        self.assertEqual(client.cookies.get(cookie_name), m.group(1))
+        return client, m.group(1), r
+
+    def assertPublicForm(self, page, cookie_name):
+        """A citizen's form page: the privacy notice, the consent box, the hidden honeypot field, and its form
+        cookie HttpOnly and SameSite=Strict; returns that Set-Cookie header."""
+        self.assertIn("Kişisel verilerin korunması", page.text)
+        self.assertIn('name="consent"', page.text)
+        self.assertRegex(page.text, r'<input id="f-website" name="website" value="" tabindex="-1" autocomplete="off">')
+        cookie = [h for h in page.header_all("Set-Cookie") if h.startswith(cookie_name + "=")][0]
+        self.assertIn("HttpOnly", cookie)
+        self.assertIn("SameSite=Strict", cookie)
+        return cookie
+
+
+# An institution's appointment request, for the tests of appointment requests.
+INSTITUTION_REQUEST = {"kind": "institution", "requester_name": "Kızılay Şubesi", "contact_person": "Ayşe Öztürk",
+                       "attendees": 3, "subject": "Kan bağışı kampanyası", "channel": "phone",
+                       "email": "sube@example.org", "phone": "0532 123 45 67", "preferred": "Salı sabah"}
+
+
+class AppointmentRequestCase(KalemCase):
+    """Creates appointment requests and moves them along their flow through the JSON API."""
+
+    def create(self, client, body):
+        r = client.send_json("POST", "/api/v1/appointment-requests", body)
+        self.assertStatus(r, 201)
+        return r.json()
+
+    def step(self, client, rid, status, action, **fields):
+        body = {"action": action}
+        body.update(fields)
+        r = client.send_json("POST", "/api/v1/appointment-requests/%d/transitions" % rid, body)
+        self.assertStatus(r, status, action)
+        return r
 
 
 SKIPPED_EXIT = 77  # ctest's SKIP_RETURN_CODE: every test of the module was skipped

@@ -61,29 +61,11 @@ def tearDownModule():
         shutil.rmtree(STATE.get("var", "/nonexistent"), ignore_errors=True)
 
 
-def multipart(fields, files=()):
-    """A multipart/form-data body: fields (pairs) and files [(name, filename or None, data, raw_disposition)]."""
-    boundary = "----kalemtest%d" % int(time.time() * 1000)
-    out = []
-    for k, v in fields:
-        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n" % (boundary, k)).encode())
-        out.append(v.encode("utf-8") if isinstance(v, str) else v)
-        out.append(b"\r\n")
-    for name, filename, data, raw in files:
-        disp = raw if raw else 'form-data; name="%s"; filename="%s"' % (name, filename)
-        out.append(("--%s\r\nContent-Disposition: %s\r\nContent-Type: application/pdf\r\n\r\n"
-                    % (boundary, disp)).encode())
-        out.append(data)
-        out.append(b"\r\n")
-    out.append(("--%s--\r\n" % boundary).encode())
-    return b"".join(out), "multipart/form-data; boundary=" + boundary
-
-
 def post_multipart(client, path, fields, files=(), csrf=True):
     items = list(fields.items()) if isinstance(fields, dict) else list(fields)
     if csrf:
         items.append(("_csrf", client.csrf))
-    body, ctype = multipart(items, files)
+    body, ctype = harness.multipart(items, files, file_type="application/pdf")
     return client.request("POST", path, body=body, content_type=ctype)
 
 

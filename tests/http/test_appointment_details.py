@@ -12,9 +12,7 @@ ENV = harness.ModuleEnv(key_scopes=("read", "write"))
 
 TUE = "2031-03-04"  # far ahead, no seeded holiday
 T10 = 1930374000   # 2031-03-04T10:00:00+03:00
-INSTITUTION = {"kind": "institution", "requester_name": "Kızılay Şubesi", "contact_person": "Ayşe Öztürk",
-               "attendees": 3, "subject": "Kan bağışı kampanyası", "channel": "phone",
-               "email": "sube@example.org", "phone": "0532 123 45 67", "preferred": "Salı sabah"}
+INSTITUTION = harness.INSTITUTION_REQUEST
 
 
 def setUpModule():
@@ -25,19 +23,7 @@ def tearDownModule():
     ENV.close()
 
 
-class AppointmentDetailsTests(harness.KalemCase):
-    def create(self, client, body):
-        r = client.send_json("POST", "/api/v1/appointment-requests", body)
-        self.assertStatus(r, 201)
-        return r.json()
-
-    def step(self, client, rid, status, action, **fields):
-        body = {"action": action}
-        body.update(fields)
-        r = client.send_json("POST", "/api/v1/appointment-requests/%d/transitions" % rid, body)
-        self.assertStatus(r, status, action)
-        return r
-
+class AppointmentDetailsTests(harness.AppointmentRequestCase):
     def informed(self, body, at, via="notification"):
         sec, mayor = ENV.login("secretariat"), ENV.login("mayor")
         rid = self.create(sec, body)["id"]

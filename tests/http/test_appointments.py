@@ -9,9 +9,7 @@ ENV = harness.ModuleEnv(key_scopes=("read", "write"))
 
 TUE = "2031-03-04"  # far ahead, no seeded holiday
 
-INSTITUTION = {"kind": "institution", "requester_name": "Kızılay Şubesi", "contact_person": "Ayşe Öztürk",
-               "attendees": 3, "subject": "Kan bağışı kampanyası", "channel": "phone",
-               "email": "sube@example.org", "phone": "0532 123 45 67", "preferred": "Salı sabah"}
+INSTITUTION = harness.INSTITUTION_REQUEST
 CITIZEN = {"kind": "citizen", "requester_name": "Mehmet Çelik", "subject": "Mahalle parkı",
            "channel": "front_desk", "phone": "05441112233"}
 
@@ -24,19 +22,7 @@ def tearDownModule():
     ENV.close()
 
 
-class AppointmentTests(harness.KalemCase):
-    def create(self, client, body):
-        r = client.send_json("POST", "/api/v1/appointment-requests", body)
-        self.assertStatus(r, 201)
-        return r.json()
-
-    def step(self, client, rid, status, action, **fields):
-        body = {"action": action}
-        body.update(fields)
-        r = client.send_json("POST", "/api/v1/appointment-requests/%d/transitions" % rid, body)
-        self.assertStatus(r, status, action)
-        return r
-
+class AppointmentTests(harness.AppointmentRequestCase):
     def test_institution_flow_end_to_end(self):
         sec, mayor = ENV.login("secretariat"), ENV.login("mayor")
         o = self.create(sec, INSTITUTION)

@@ -10,7 +10,7 @@ ENV = harness.ModuleEnv(key_scopes=())
 VALID = {"name": "Şükrü Güçlüoğlu", "phone": "0532 987 65 43", "email": "sukru@example.org",
          "subject": "Mahallemizdeki parkın ışıklandırılması", "preferred": "Çarşamba öğleden sonra",
          "consent": "1"}
-TOKEN_RE = re.compile(r'name="_form" value="([0-9a-f]{64})"')
+TOKEN_RE = harness.FORM_TOKEN_RE
 
 
 def setUpModule():
@@ -23,13 +23,7 @@ def tearDownModule():
 
 class PublicFormTests(harness.KalemCase):
     def open_form(self, client=None):
-        c = client or ENV.client()
-        r = c.get("/randevu-talebi")
-        self.assertStatus(r, 200)
-        m = TOKEN_RE.search(r.text)
-        self.assertIsNotNone(m, r.text[:2000])
-        self.assertEqual(c.cookies.get("kalem_form"), m.group(1))
-        return c, m.group(1), r
+        return self.openPublicForm(client or ENV.client(), "/randevu-talebi", "kalem_form")
 
     def submit(self, c, token, fields):
         body = dict(fields)
@@ -47,12 +41,7 @@ class PublicFormTests(harness.KalemCase):
         c, token, r = self.open_form()
         self.assertIn("Başkanla görüşme talebi", r.text)
         self.assertIn("Aydınlatma metnini okudum", r.text)
-        self.assertIn("Kişisel verilerin korunması", r.text)
-        self.assertIn('name="consent"', r.text)
-        self.assertRegex(r.text, r'<input id="f-website" name="website" value="" tabindex="-1" autocomplete="off">')
-        cookie = [h for h in r.header_all("Set-Cookie") if h.startswith("kalem_form=")][0]
-        self.assertIn("HttpOnly", cookie)
-        self.assertIn("SameSite=Strict", cookie)
+        self.assertPublicForm(r, "kalem_form")
         # The language switch gives English, from catalogue keys.
         en = ENV.client().get("/randevu-talebi?lang=en")
         self.assertStatus(en, 200)

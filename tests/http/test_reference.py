@@ -825,28 +825,13 @@ class AuditPage(Base):
 # CSV
 
 
-def multipart(fields, files):
-    """(body, content type) of a multipart/form-data request; files: {name: (filename, bytes)}."""
-    boundary = "----kalemtest" + secrets.token_hex(8)
-    out = b""
-    for name, value in fields.items():
-        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n" % (boundary, name)).encode()
-        out += value.encode("utf-8") + b"\r\n"
-    for name, (filename, data) in files.items():
-        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
-                "Content-Type: text/csv\r\n\r\n" % (boundary, name, filename)).encode()
-        out += data + b"\r\n"
-    out += ("--%s--\r\n" % boundary).encode()
-    return out, "multipart/form-data; boundary=" + boundary
-
-
 class Csv(Base):
     def upload(self, client, kind, data, filename="veri.csv", csrf=harness.AUTO):
         fields = {"kind": kind}
         token = client.csrf if csrf is harness.AUTO else csrf
         if token is not None:
             fields["_csrf"] = token
-        body, ctype = multipart(fields, {"file": (filename, data)})
+        body, ctype = harness.multipart(fields, [("file", filename, data)], file_type="text/csv")
         return client.request("POST", "/admin/import", body=body, content_type=ctype)
 
     def directorates(self):

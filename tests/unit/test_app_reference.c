@@ -73,6 +73,16 @@ static int64_t save(struct db *db, enum which w, int64_t id, const json_t *v, co
 	return rc;
 }
 
+/* Sets v's key to bad, expects the save to refuse it naming that key, then sets key to good (both taken). */
+static void refuses(struct db *db, enum which w, json_t *v, const char *key, json_t *bad, json_t *good)
+{
+	const char *field = NULL;
+	json_object_set_new(v, key, bad);
+	assert_int_equal(save(db, w, 0, v, &field), APPREF_INVALID);
+	assert_string_equal(field, key);
+	json_object_set_new(v, key, good);
+}
+
 /* ---- the seed ---- */
 
 static void test_seed_loads_and_is_idempotent(void **state)
@@ -361,17 +371,9 @@ static void test_reason_and_template_validation(void **state)
 	json_t *r = json_pack("{s:s,s:s,s:s,s:s,s:s}", "code", "anonymous", "article", "3071/4", "action", "reject",
 			      "label_tr", "İmzasız dilekçe", "label_en", "Unsigned petition");
 	json_t *bad = json_deep_copy(r);
-	json_object_set_new(bad, "action", json_string("delete"));
-	assert_int_equal(save(db, REASON, 0, bad, &field), APPREF_INVALID);
-	assert_string_equal(field, "action");
-	json_object_set_new(bad, "action", json_string("reject"));
-	json_object_set_new(bad, "article", json_string(""));
-	assert_int_equal(save(db, REASON, 0, bad, &field), APPREF_INVALID);
-	assert_string_equal(field, "article");
-	json_object_set_new(bad, "article", json_string("3071/4"));
-	json_object_set_new(bad, "label_en", json_null());
-	assert_int_equal(save(db, REASON, 0, bad, &field), APPREF_INVALID);
-	assert_string_equal(field, "label_en");
+	refuses(db, REASON, bad, "action", json_string("delete"), json_string("reject"));
+	refuses(db, REASON, bad, "article", json_string(""), json_string("3071/4"));
+	refuses(db, REASON, bad, "label_en", json_null(), json_string("Unsigned petition"));
 	json_decref(bad);
 	int64_t rid = save(db, REASON, 0, r, &field);
 	assert_true(rid > 0);
@@ -389,17 +391,9 @@ static void test_reason_and_template_validation(void **state)
 
 	json_t *t = json_pack("{s:s,s:I,s:s,s:s,s:s}", "purpose", "answer", "category_id", (json_int_t)987654, "title",
 			      "Özel cevap", "body_tr", "Sayın {name}", "body_en", "Dear {name}");
-	assert_int_equal(save(db, TEMPLATE, 0, t, &field), APPREF_INVALID);
-	assert_string_equal(field, "category_id");
-	json_object_set_new(t, "category_id", json_integer(id_of_code(db, "road_damage")));
-	json_object_set_new(t, "purpose", json_string("greeting"));
-	assert_int_equal(save(db, TEMPLATE, 0, t, &field), APPREF_INVALID);
-	assert_string_equal(field, "purpose");
-	json_object_set_new(t, "purpose", json_string("answer"));
-	json_object_set_new(t, "body_tr", json_string("  \n "));
-	assert_int_equal(save(db, TEMPLATE, 0, t, &field), APPREF_INVALID);
-	assert_string_equal(field, "body_tr");
-	json_object_set_new(t, "body_tr", json_string("Sayın {name}, yol onarıldı."));
+	refuses(db, TEMPLATE, t, "category_id", json_integer(987654), json_integer(id_of_code(db, "road_damage")));
+	refuses(db, TEMPLATE, t, "purpose", json_string("greeting"), json_string("answer"));
+	refuses(db, TEMPLATE, t, "body_tr", json_string("  \n "), json_string("Sayın {name}, yol onarıldı."));
 	assert_true(save(db, TEMPLATE, 0, t, &field) > 0);
 	json_decref(t);
 }

@@ -88,7 +88,8 @@ static const char *ids_of(struct db *db, struct app_filter *f, const char *q, ch
 	json_array_foreach(json_object_get(l, "items"), i, o)
 	{
 		size_t n = strlen(out);
-		snprintf(out + n, 256 - n, "%s%lld", n ? "," : "", (long long)json_integer_value(json_object_get(o, "id")));
+		long long id = (long long)json_integer_value(json_object_get(o, "id"));
+		snprintf(out + n, 256 - n, "%s%lld", n ? "," : "", id);
 	}
 	json_decref(l);
 	return out;
@@ -186,7 +187,8 @@ static void test_turkish(void **state)
 	assert_string_equal(found(db, "ayse yilmaz", got), "");
 	/* The tracking code, as printed. */
 	json_t *o = app_get(db, d, 0, day(30));
-	assert_string_equal(found(db, json_string_value(json_object_get(o, "tracking_code")), got), list_of(want, 1, d));
+	const char *code = json_string_value(json_object_get(o, "tracking_code"));
+	assert_string_equal(found(db, code, got), list_of(want, 1, d));
 	json_decref(o);
 }
 
@@ -262,7 +264,8 @@ static void test_filters_and_isolation(void **state)
 	int64_t b = create(db, "Fatma Demir", "Kaldırım dar", "", "", "noise", 2);
 	int64_t c = create(db, "Fatma Ak", "Kaldırım", "", "", "road", 3);
 	const char *ek = NULL, *field = NULL;
-	json_t *to_fen = json_pack("{s:i}", "directorate_id", FEN), *to_zabita = json_pack("{s:i}", "directorate_id", ZABITA);
+	json_t *to_fen = json_pack("{s:i}", "directorate_id", FEN);
+	json_t *to_zabita = json_pack("{s:i}", "directorate_id", ZABITA);
 	assert_int_equal(app_transition(db, "clerk", SEC, 0, a, "route", to_fen, NULL, &ek, &field), APP_OK);
 	assert_int_equal(app_transition(db, "clerk", SEC, 0, b, "route", to_zabita, NULL, &ek, &field), APP_OK);
 	json_decref(to_fen);

@@ -14,6 +14,7 @@
 #include <time.h>
 #include "core/bizcal.h"
 #include "db_fixture.h"
+#include "json_fields.h"
 #include "store/archive.h"
 #include "store/audit.h"
 #include "store/db.h"
@@ -68,20 +69,6 @@ static struct db *need(void **state)
 	return db_fixture_need(*state);
 }
 
-static const char *sfield(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	assert_non_null(s);
-	return s;
-}
-
-static int64_t ifield(const json_t *o, const char *k)
-{
-	const json_t *v = json_object_get(o, k);
-	assert_true(json_is_integer(v));
-	return json_integer_value(v);
-}
-
 /* Archives in a transaction of its own, committed when it worked; returns archive_document's result. */
 static int64_t archive(struct db *db, const char *code, int64_t record_id, char number[96])
 {
@@ -111,20 +98,20 @@ static void test_plan_is_seeded_once(void **state)
 	size_t i;
 	json_t *e;
 	json_array_foreach (plan, i, e) {
-		assert_true(strcmp(prev, sfield(e, "code")) < 0);
-		prev = sfield(e, "code");
-		assert_true(*sfield(e, "title"));
-		assert_true(*sfield(e, "disposal"));
-		assert_true(ifield(e, "retention_years") >= 0);
+		assert_true(strcmp(prev, field_str(e, "code")) < 0);
+		prev = field_str(e, "code");
+		assert_true(*field_str(e, "title"));
+		assert_true(*field_str(e, "disposal"));
+		assert_true(field_int(e, "retention_years") >= 0);
 	}
 	json_decref(plan);
 	json_t *p = file_plan_get(db, "030.03");
 	assert_non_null(p);
-	assert_string_equal(sfield(p, "title"), "Protokoller");
+	assert_string_equal(field_str(p, "title"), "Protokoller");
 	json_decref(p);
 	p = file_plan_get(db, "622.01");
 	assert_non_null(p);
-	assert_true(ifield(p, "retention_years") > 0);
+	assert_true(field_int(p, "retention_years") > 0);
 	json_decref(p);
 	assert_null(file_plan_get(db, "999.99"));
 	assert_null(file_plan_get(db, ""));
@@ -160,8 +147,8 @@ static void test_numbers_are_consecutive_and_gap_free(void **state)
 	assert_true(d > 0);
 	assert_string_equal(number, "E-" DETSIS "-622.01-3");
 	json_t *doc = archive_get(db, d);
-	assert_int_equal(ifield(doc, "sequence"), 3);
-	assert_string_equal(sfield(doc, "number"), number);
+	assert_int_equal(field_int(doc, "sequence"), 3);
+	assert_string_equal(field_str(doc, "number"), number);
 	json_decref(doc);
 
 	/* One sequence per year, named after it. */
@@ -238,24 +225,24 @@ static void test_document_fields_and_retention(void **state)
 
 	json_t *doc = archive_get(db, id);
 	assert_non_null(doc);
-	assert_int_equal(ifield(doc, "id"), id);
-	assert_string_equal(sfield(doc, "number"), number);
-	assert_string_equal(sfield(doc, "file_plan_code"), "030.03");
-	assert_string_equal(sfield(doc, "file_plan_title"), "Protokoller");
-	assert_string_equal(sfield(doc, "title"), "Protokol metni");
-	assert_string_equal(sfield(doc, "record_type"), "application");
-	assert_int_equal(ifield(doc, "record_id"), 42);
-	assert_int_equal(ifield(doc, "file_id"), file_id);
-	assert_string_equal(sfield(doc, "archived_by"), "sec1");
-	int64_t at = ifield(doc, "archived_at");
+	assert_int_equal(field_int(doc, "id"), id);
+	assert_string_equal(field_str(doc, "number"), number);
+	assert_string_equal(field_str(doc, "file_plan_code"), "030.03");
+	assert_string_equal(field_str(doc, "file_plan_title"), "Protokoller");
+	assert_string_equal(field_str(doc, "title"), "Protokol metni");
+	assert_string_equal(field_str(doc, "record_type"), "application");
+	assert_int_equal(field_int(doc, "record_id"), 42);
+	assert_int_equal(field_int(doc, "file_id"), file_id);
+	assert_string_equal(field_str(doc, "archived_by"), "sec1");
+	int64_t at = field_int(doc, "archived_at");
 	assert_true(at >= t0 && at <= t0 + 5);
 
 	/* retention_until: the same day and time, retention_years later on the calendar (Istanbul). */
 	json_t *plan = file_plan_get(db, "030.03");
-	int years = (int)ifield(plan, "retention_years");
+	int years = (int)field_int(plan, "retention_years");
 	json_decref(plan);
 	assert_true(years > 0);
-	time_t a = (time_t)(at + BIZCAL_UTC_OFFSET_SEC), r = (time_t)(ifield(doc, "retention_until") +
+	time_t a = (time_t)(at + BIZCAL_UTC_OFFSET_SEC), r = (time_t)(field_int(doc, "retention_until") +
 								       BIZCAL_UTC_OFFSET_SEC);
 	struct tm ta, tr;
 	gmtime_r(&a, &ta);
@@ -267,20 +254,20 @@ static void test_document_fields_and_retention(void **state)
 	assert_int_equal(tr.tm_hour * 3600 + tr.tm_min * 60 + tr.tm_sec,
 			 ta.tm_hour * 3600 + ta.tm_min * 60 + ta.tm_sec);
 	/* Calendar years, not 365-day ones: at least 365 days each, at most a leap day more. */
-	int64_t span = ifield(doc, "retention_until") - at;
+	int64_t span = field_int(doc, "retention_until") - at;
 	assert_true(span >= (int64_t)years * 365 * 86400 && span <= ((int64_t)years * 365 + 3) * 86400);
 	json_decref(doc);
 
 	doc = archive_get(db, id2);
-	assert_int_equal(ifield(doc, "file_id"), 0);
-	assert_string_equal(sfield(doc, "file_plan_title"), "Vatandaşların Talep ve Şikayetleri");
+	assert_int_equal(field_int(doc, "file_id"), 0);
+	assert_string_equal(field_str(doc, "file_plan_title"), "Vatandaşların Talep ve Şikayetleri");
 	json_decref(doc);
 	assert_null(archive_get(db, id2 + 100));
 
 	json_t *list = archive_for_record(db, "application", 42);
 	assert_int_equal(json_array_size(list), 2);
-	assert_int_equal(ifield(json_array_get(list, 0), "id"), id);
-	assert_int_equal(ifield(json_array_get(list, 1), "id"), id2);
+	assert_int_equal(field_int(json_array_get(list, 0), "id"), id);
+	assert_int_equal(field_int(json_array_get(list, 1), "id"), id2);
 	json_decref(list);
 	list = archive_for_record(db, "application", 43);
 	assert_non_null(list);

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "db_fixture.h"
+#include "json_fields.h"
 #include "store/audit.h"
 #include "store/db.h"
 #include "store/files.h"
@@ -144,20 +145,6 @@ static void sha_hex(const void *data, size_t len, char out[65])
 	sodium_bin2hex(out, 65, d, sizeof d);
 }
 
-static const char *sfield(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	assert_non_null(s);
-	return s;
-}
-
-static int64_t ifield(const json_t *o, const char *k)
-{
-	const json_t *v = json_object_get(o, k);
-	assert_true(json_is_integer(v));
-	return json_integer_value(v);
-}
-
 /* ---- cases ---- */
 
 static void test_sniff_judges_bytes(void **state)
@@ -183,13 +170,13 @@ static void test_store_and_read_back(void **state)
 	sha_hex(png, PNG_LEN, sha);
 	json_t *f = file_get(db, id);
 	assert_non_null(f);
-	assert_int_equal(ifield(f, "id"), id);
-	assert_string_equal(sfield(f, "sha256"), sha);
-	assert_string_equal(sfield(f, "mime"), "image/png");
-	assert_int_equal(ifield(f, "size"), PNG_LEN);
-	assert_string_equal(sfield(f, "name"), "dilekçe.png");
-	assert_string_equal(sfield(f, "created_by"), "sec1");
-	assert_true(ifield(f, "created_at") > 1700000000);
+	assert_int_equal(field_int(f, "id"), id);
+	assert_string_equal(field_str(f, "sha256"), sha);
+	assert_string_equal(field_str(f, "mime"), "image/png");
+	assert_int_equal(field_int(f, "size"), PNG_LEN);
+	assert_string_equal(field_str(f, "name"), "dilekçe.png");
+	assert_string_equal(field_str(f, "created_by"), "sec1");
+	assert_true(field_int(f, "created_at") > 1700000000);
 	json_decref(f);
 
 	/* Named by the digest, in the directory of its first two hex digits, not readable by others. */
@@ -223,9 +210,9 @@ static void test_same_bytes_share_a_file(void **state)
 	int64_t b = store(state, "second.pdf", pdf, strlen(pdf), 0, NULL);
 	assert_true(a > 0 && b > 0 && a != b);
 	json_t *fa = file_get(db, a), *fb = file_get(db, b);
-	assert_string_equal(sfield(fa, "sha256"), sfield(fb, "sha256"));
-	assert_string_equal(sfield(fa, "mime"), "application/pdf");
-	assert_string_equal(sfield(fb, "name"), "second.pdf");
+	assert_string_equal(field_str(fa, "sha256"), field_str(fb, "sha256"));
+	assert_string_equal(field_str(fa, "mime"), "application/pdf");
+	assert_string_equal(field_str(fb, "name"), "second.pdf");
 	json_decref(fa);
 	json_decref(fb);
 	assert_int_equal(files_on_disk(dir_of(state)), 1); /* one file, no temporary left behind */
@@ -253,7 +240,7 @@ static void test_type_comes_from_the_bytes(void **state)
 	int64_t id = store(state, "scan.pdf", png, PNG_LEN, 0, NULL);
 	assert_true(id > 0);
 	json_t *f = file_get(db, id);
-	assert_string_equal(sfield(f, "mime"), "image/png");
+	assert_string_equal(field_str(f, "mime"), "image/png");
 	json_decref(f);
 
 	int64_t before = count_rows(db, SQL_COUNT_FILES);
@@ -293,8 +280,8 @@ static void check_name(void **state, const char *given, const char *kept)
 	int64_t id = store(state, given, png, PNG_LEN, 0, NULL);
 	assert_true(id > 0);
 	json_t *f = file_get(db, id);
-	if (strcmp(sfield(f, "name"), kept) != 0)
-		fail_msg("name '%s' kept as '%s', want '%s'", given ? given : "(null)", sfield(f, "name"), kept);
+	if (strcmp(field_str(f, "name"), kept) != 0)
+		fail_msg("name '%s' kept as '%s', want '%s'", given ? given : "(null)", field_str(f, "name"), kept);
 	json_decref(f);
 }
 
@@ -317,7 +304,7 @@ static void test_hostile_names(void **state)
 	struct db *db = need(state);
 	int64_t id = store(state, longname, png, PNG_LEN, 0, NULL);
 	json_t *f = file_get(db, id);
-	assert_int_equal(strlen(sfield(f, "name")), 200);
+	assert_int_equal(strlen(field_str(f, "name")), 200);
 	json_decref(f);
 	/* Never cuts a character in two: 150 two-byte letters keep 100 of them. */
 	char turkish[301] = "";
@@ -325,8 +312,8 @@ static void test_hostile_names(void **state)
 		strcat(turkish, "ş");
 	id = store(state, turkish, png, PNG_LEN, 0, NULL);
 	f = file_get(db, id);
-	assert_int_equal(strlen(sfield(f, "name")), 200);
-	assert_memory_equal(sfield(f, "name"), turkish, 200);
+	assert_int_equal(strlen(field_str(f, "name")), 200);
+	assert_memory_equal(field_str(f, "name"), turkish, 200);
 	json_decref(f);
 	/* Whatever the name, the bytes live only under files_dir. */
 	assert_int_equal(access("/tmp/etc/passwd", F_OK), -1);
@@ -374,13 +361,13 @@ static void test_links(void **state)
 	json_t *list = files_for_record(db, "application", 7);
 	assert_int_equal(json_array_size(list), 2);
 	json_t *a = json_array_get(list, 0), *b = json_array_get(list, 1);
-	assert_int_equal(ifield(a, "id"), petition);
-	assert_string_equal(sfield(a, "role"), "petition");
-	assert_int_equal(ifield(a, "link_id"), l1);
-	assert_string_equal(sfield(a, "name"), "petition.pdf");
-	assert_string_equal(sfield(a, "mime"), "application/pdf");
-	assert_int_equal(ifield(b, "id"), photo);
-	assert_string_equal(sfield(b, "role"), "attachment");
+	assert_int_equal(field_int(a, "id"), petition);
+	assert_string_equal(field_str(a, "role"), "petition");
+	assert_int_equal(field_int(a, "link_id"), l1);
+	assert_string_equal(field_str(a, "name"), "petition.pdf");
+	assert_string_equal(field_str(a, "mime"), "application/pdf");
+	assert_int_equal(field_int(b, "id"), photo);
+	assert_string_equal(field_str(b, "role"), "attachment");
 	json_decref(list);
 	list = files_for_record(db, "application", 99);
 	assert_non_null(list);
@@ -398,17 +385,17 @@ static void test_links(void **state)
 	assert_int_equal(json_array_size(links), 2);
 	a = json_array_get(links, 0);
 	b = json_array_get(links, 1);
-	assert_string_equal(sfield(a, "record_type"), "application");
-	assert_int_equal(ifield(a, "record_id"), 7);
-	assert_string_equal(sfield(a, "role"), "attachment");
-	assert_string_equal(sfield(b, "record_type"), "application_route");
-	assert_int_equal(ifield(b, "record_id"), 3);
-	assert_string_equal(sfield(b, "role"), "answer");
+	assert_string_equal(field_str(a, "record_type"), "application");
+	assert_int_equal(field_int(a, "record_id"), 7);
+	assert_string_equal(field_str(a, "role"), "attachment");
+	assert_string_equal(field_str(b, "record_type"), "application_route");
+	assert_int_equal(field_int(b, "record_id"), 3);
+	assert_string_equal(field_str(b, "role"), "answer");
 	json_decref(links);
 	links = file_links(db, petition);
 	assert_int_equal(json_array_size(links), 2);
-	assert_int_equal(ifield(json_array_get(links, 1), "record_id"), 8);
-	assert_string_equal(sfield(json_array_get(links, 1), "role"), "receipt");
+	assert_int_equal(field_int(json_array_get(links, 1), "record_id"), 8);
+	assert_string_equal(field_str(json_array_get(links, 1), "role"), "receipt");
 	json_decref(links);
 	/* A file linked to nothing (a row of its own, though its bytes are the photo's), and no file at all. */
 	int64_t loose = store(state, "loose.png", png, PNG_LEN, 0, NULL);

@@ -1,6 +1,7 @@
 /* test_outbox.c: the notification outbox (store/outbox.h): queueing with the caller's transaction, exclusive
- * claims, the backoff schedule, failure after N attempts, lease expiry, staff actions, lists and message rendering;
- * on a fresh SQLite database per case, and on PostgreSQL too when KALEM_TEST_PG_URL is set. */
+ * claims one at a time and in batches, the worker's rounds, the backoff schedule, failure after N attempts, lease
+ * expiry, staff actions, lists and message rendering; on a fresh SQLite database per case, and on PostgreSQL too
+ * when KALEM_TEST_PG_URL is set. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -220,6 +221,7 @@ static void test_claim_is_exclusive(void **state)
 struct claimer {
 	const char *url;
 	int64_t now;
+	int batch; /* 1 to 3 rows per claim */
 	int64_t ids[64];
 	int n;
 	int errors;
@@ -235,23 +237,28 @@ static void *claim_all(void *arg)
 	}
 	struct outbox_policy p = fast_policy(6);
 	for (;;) {
-		struct outbox_item it;
-		int rc = outbox_claim_next(db, &p, c->now, &it);
+		struct outbox_item it[3];
+		int rc = outbox_claim_batch(db, &p, c->now, c->batch, it);
 		if (rc < 0) {
 			c->errors++;
+			if (c->errors > 100)
+				break;
 			continue;
 		}
 		if (rc == 0)
 			break;
-		if (c->n < 64)
-			c->ids[c->n++] = it.id;
-		outbox_item_free(&it);
+		for (int i = 0; i < rc; i++) {
+			if (c->n < 64)
+				c->ids[c->n++] = it[i].id;
+			outbox_item_free(&it[i]);
+		}
 	}
 	db_close(db);
 	return NULL;
 }
 
-/* Four workers, each with its own connection, race for 40 rows: every row is claimed exactly once. */
+/* Four workers, each with its own connection, race for 40 rows, claiming one, two or three at a time: every row is
+ * claimed exactly once. */
 static void test_concurrent_claims(void **state)
 {
 	struct db *db = need(state);
@@ -270,7 +277,7 @@ static void test_concurrent_claims(void **state)
 	static struct claimer c[WORKERS];
 	pthread_t t[WORKERS];
 	for (int i = 0; i < WORKERS; i++) {
-		c[i] = (struct claimer){.url = be->url, .now = (int64_t)time(NULL)};
+		c[i] = (struct claimer){.url = be->url, .now = (int64_t)time(NULL), .batch = 1 + i % 3};
 		assert_int_equal(pthread_create(&t[i], NULL, claim_all, &c[i]), 0);
 	}
 	int seen[ROWS] = {0}, total = 0;
@@ -287,6 +294,174 @@ static void test_concurrent_claims(void **state)
 	assert_int_equal(total, ROWS);
 	for (int i = 0; i < ROWS; i++)
 		assert_int_equal(seen[i], 1);
+}
+
+/* The status, attempts and next_attempt_at of notification id. */
+static void expect_due(struct db *db, int64_t id, const char *status, int attempts, int64_t next_attempt_at)
+{
+	json_t *n = outbox_get(db, id);
+	assert_non_null(n);
+	assert_string_equal(field(n, "status"), status);
+	assert_int_equal(ifield(n, "attempts"), attempts);
+	assert_int_equal(ifield(n, "next_attempt_at"), next_attempt_at);
+	json_decref(n);
+}
+
+/* Queues n due at not_before; returns the id. */
+static int64_t queue_at(struct db *db, struct notification n, int64_t not_before)
+{
+	n.not_before = not_before;
+	return queue(db, &n);
+}
+
+static void test_claim_batch(void **state)
+{
+	struct db *db = need(state);
+	struct db_fixture *be = *state;
+	struct outbox_policy p = fast_policy(6);
+	struct notification n = sms_to("05321234567");
+	int64_t t = (int64_t)time(NULL) + 1000; /* not_before in the future: the due times are the test's */
+	/* queued out of due order; one not yet due, one sent already, one cancelled */
+	int64_t c = queue_at(db, n, t + 3), a = queue_at(db, n, t + 1), b = queue_at(db, n, t + 2);
+	int64_t d = queue_at(db, n, t + 3), later = queue_at(db, n, t + 50);
+	int64_t cancelled = queue_at(db, n, t);
+	assert_int_equal(db_begin_write(db), 0);
+	assert_int_equal(outbox_cancel(db, "sec1", cancelled), OUTBOX_CHANGED);
+	assert_int_equal(db_commit(db), 0);
+	struct outbox_item it[OUTBOX_CLAIM_MAX];
+	/* a bad limit claims nothing */
+	assert_int_equal(outbox_claim_batch(db, &p, t + 10, 0, it), -1);
+	assert_int_equal(outbox_claim_batch(db, &p, t + 10, OUTBOX_CLAIM_MAX + 1, it), -1);
+	expect_due(db, a, "queued", 0, t + 1);
+	/* nothing due yet */
+	assert_int_equal(outbox_claim_batch(db, &p, t, 16, it), 0);
+	/* the limit: the two most overdue, in due order */
+	assert_int_equal(outbox_claim_batch(db, &p, t + 10, 2, it), 2);
+	assert_int_equal(it[0].id, a);
+	assert_int_equal(it[1].id, b);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(it[i].attempts, 1);
+		assert_int_equal(it[i].lease_until, t + 10 + p.lease_s);
+		assert_string_equal(it[i].recipient, "+905321234567");
+		assert_string_equal(it[i].body, "Randevunuz 3 Aralık 10:30'da.");
+	}
+	expect_due(db, a, "sending", 1, t + 10 + p.lease_s);
+	expect_due(db, b, "sending", 1, t + 10 + p.lease_s);
+	/* the rest that is due (same due time: by id), not the later one nor the claimed, cancelled ones */
+	struct outbox_item rest[OUTBOX_CLAIM_MAX];
+	assert_int_equal(outbox_claim_batch(db, &p, t + 10, 16, rest), 2);
+	assert_int_equal(rest[0].id, c);
+	assert_int_equal(rest[1].id, d);
+	expect_due(db, later, "queued", 0, t + 50);
+	expect_due(db, cancelled, "cancelled", 0, t);
+	/* a second server finds nothing while the claims hold, neither batch nor single */
+	struct db *other = db_open(be->url);
+	assert_non_null(other);
+	struct outbox_item none[4];
+	assert_int_equal(outbox_claim_batch(other, &p, t + 20, 4, none), 0);
+	assert_int_equal(outbox_claim_next(other, &p, t + 20, none), 0);
+	/* each row is fenced by its own attempt: the outcomes are recorded in one transaction */
+	struct outbox_result r[3] = {
+		{.item = &it[0], .accepted = true, .provider_id = "gw-1"},
+		{.item = &it[1], .error = "HTTP 503"},
+		{.item = &rest[0], .error = "HTTP 400", .permanent = true},
+	};
+	assert_int_equal(outbox_mark_results(db, &p, r, 3, t + 11), 0);
+	assert_int_equal(r[0].rc, 1);
+	assert_int_equal(r[1].rc, OUTBOX_REQUEUED);
+	assert_int_equal(r[2].rc, OUTBOX_FAILED);
+	expect_row(db, a, "sent", 1);
+	expect_due(db, b, "queued", 1, t + 11 + 10);
+	expect_row(db, c, "failed", 1);
+	/* recorded again (a stale copy): every fence refuses it */
+	assert_int_equal(outbox_mark_results(db, &p, r, 3, t + 12), 0);
+	assert_int_equal(r[0].rc, 0);
+	assert_int_equal(r[1].rc, OUTBOX_LOST);
+	assert_int_equal(r[2].rc, OUTBOX_LOST);
+	expect_row(db, a, "sent", 1);
+	expect_due(db, b, "queued", 1, t + 11 + 10);
+	/* d's lease runs out while the first worker still holds it: the other server re-queues and claims it along
+	 * with b, now due again and then later */
+	assert_int_equal(outbox_requeue_expired(other, &p, t + 10 + p.lease_s - 1), 0);
+	assert_int_equal(outbox_requeue_expired(other, &p, t + 10 + p.lease_s), 1);
+	expect_row(db, d, "queued", 1);
+	assert_int_equal(outbox_claim_batch(other, &p, t + 10 + p.lease_s, 4, none), 3);
+	assert_int_equal(none[0].id, b);
+	assert_int_equal(none[0].attempts, 2);
+	assert_int_equal(none[1].id, later);
+	assert_int_equal(none[1].attempts, 1);
+	assert_int_equal(none[2].id, d);
+	assert_int_equal(none[2].attempts, 2);
+	/* the first worker's stale claim on d can neither record nor give it back */
+	struct outbox_result stale = {.item = &rest[1], .accepted = true, .provider_id = "late"};
+	assert_int_equal(outbox_mark_results(db, &p, &stale, 1, t + 10 + p.lease_s), 0);
+	assert_int_equal(stale.rc, 0);
+	assert_int_equal(outbox_release(db, &rest[1], 1, t + 10 + p.lease_s), 0);
+	expect_row(db, d, "sending", 2);
+	/* the other server gives back what it did not send: queued, due now, the attempt uncounted */
+	assert_int_equal(outbox_release(other, none, 3, t + 400), 3);
+	expect_due(db, b, "queued", 1, t + 400);
+	expect_due(db, later, "queued", 0, t + 400);
+	expect_due(db, d, "queued", 1, t + 400);
+	/* given back once only */
+	assert_int_equal(outbox_release(other, none, 3, t + 401), 0);
+	expect_due(db, b, "queued", 1, t + 400);
+	/* and claimable again, with the same attempt number as the claim given back */
+	struct outbox_item again[4];
+	assert_int_equal(outbox_claim_batch(db, &p, t + 400, 4, again), 3);
+	assert_int_equal(again[0].id, b);
+	assert_int_equal(again[0].attempts, 2);
+	for (int i = 0; i < 3; i++)
+		outbox_item_free(&again[i]);
+	for (int i = 0; i < 3; i++)
+		outbox_item_free(&none[i]);
+	for (int i = 0; i < 2; i++) {
+		outbox_item_free(&it[i]);
+		outbox_item_free(&rest[i]);
+	}
+	db_close(other);
+}
+
+/* The worker's rounds (notify/worker.h) with no mail server configured: every send fails at once. */
+static void test_worker_rounds(void **state)
+{
+	struct db *db = need(state);
+	struct outbox_policy p = fast_policy(6);
+	struct notification n = {.channel = NOTIFY_EMAIL, .recipient = "ali@example.org", .subject = "S",
+				 .body = "Metin", .template_key = "test", .created_by = "sec1"};
+	enum { ROWS = 21 };
+	int64_t ids[ROWS];
+	assert_int_equal(db_begin_write(db), 0);
+	for (int i = 0; i < ROWS; i++)
+		assert_true((ids[i] = outbox_enqueue(db, &n)) > 0);
+	assert_int_equal(db_commit(db), 0);
+	atomic_int stop;
+	atomic_init(&stop, 0);
+	/* max bounds what is claimed, not only what is sent: the others stay queued, uncounted */
+	assert_int_equal(notify_run_once(db, &p, &stop, 3), 3);
+	for (int i = 0; i < ROWS; i++)
+		expect_row(db, ids[i], "queued", i < 3 ? 1 : 0);
+	json_t *row = outbox_get(db, ids[0]);
+	assert_non_null(strstr(field(row, "last_error"), "not configured"));
+	json_decref(row);
+	/* a claim too short to cover a send is given back, uncounted, and nothing is sent */
+	struct outbox_policy brief = p;
+	brief.lease_s = 2;
+	assert_int_equal(notify_run_once(db, &brief, &stop, 100), 0);
+	for (int i = 3; i < ROWS; i++)
+		expect_row(db, ids[i], "queued", 0);
+	/* a stop before the round: nothing is claimed */
+	atomic_store(&stop, 1);
+	assert_int_equal(notify_run_once(db, &p, &stop, 100), 0);
+	expect_row(db, ids[3], "queued", 0);
+	/* the rest, over two batches: each failure recorded, none left sending */
+	atomic_store(&stop, 0);
+	assert_int_equal(notify_run_once(db, &p, &stop, 100), ROWS - 3);
+	for (int i = 0; i < ROWS; i++)
+		expect_row(db, ids[i], "queued", 1);
+	json_t *sending = outbox_list(db, "sending", NULL, 100);
+	assert_int_equal(json_array_size(json_object_get(sending, "items")), 0);
+	json_decref(sending);
 }
 
 static void test_backoff_schedule(void **state)
@@ -583,6 +758,8 @@ static void test_wait_wakes_up(void **state)
 		cmocka_unit_test_setup_teardown(test_enqueue_refuses_bad_recipients, setup, teardown),             \
 		cmocka_unit_test_setup_teardown(test_claim_is_exclusive, setup, teardown),                         \
 		cmocka_unit_test_setup_teardown(test_concurrent_claims, setup, teardown),                          \
+		cmocka_unit_test_setup_teardown(test_claim_batch, setup, teardown),                                \
+		cmocka_unit_test_setup_teardown(test_worker_rounds, setup, teardown),                              \
 		cmocka_unit_test_setup_teardown(test_backoff_schedule, setup, teardown),                           \
 		cmocka_unit_test_setup_teardown(test_failed_after_n_attempts, setup, teardown),                    \
 		cmocka_unit_test_setup_teardown(test_lease_expiry_requeues, setup, teardown),                      \
