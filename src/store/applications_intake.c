@@ -301,30 +301,43 @@ int64_t app_create(struct db *db, const char *actor, const json_t *values, const
 	*field = NULL;
 	*error_key = NULL;
 	*existing = false;
-	int rc = db_begin_write(db);
-	if (rc != 0)
-		return app_db_result(rc);
 	int64_t now = (int64_t)time(NULL), result = APP_ERROR, id;
 	json_t *party = NULL, *category = NULL, *after = NULL;
 	struct intake in;
 	memset(&in, 0, sizeof in);
 	char *fold = NULL;
-	/* Repeated submissions first: on PostgreSQL a failed INSERT would abort the transaction. */
+	/* The checks and the reads they need run first in a read snapshot, so that the write lock (SQLite has one
+	 * writer) is held only for the writes. Repeated submissions are looked for there and again under the lock:
+	 * on PostgreSQL a failed INSERT would abort the transaction. */
+	int rc = db_begin_read(db);
+	if (rc != 0)
+		return app_db_result(rc);
 	int64_t dup = find_duplicate(db, app_str(values, "channel"), app_str(values, "external_id"),
 				     app_str(values, "idempotency_key"));
-	if (dup < 0)
-		goto out;
-	if (dup > 0) {
-		*existing = true;
-		result = dup;
-		goto out; /* rolled back: nothing was written */
-	}
-	result = check_intake(db, values, &party, &category, now, &in, field);
-	if (result != APP_OK) {
+	if (dup == 0)
+		result = check_intake(db, values, &party, &category, now, &in, field);
+	db_rollback(db); /* ends the read: nothing was written */
+	if (dup == 0 && result != APP_OK) {
 		*error_key = "error.invalid";
-		goto out;
+		goto done;
+	}
+	if (dup != 0) {
+		*existing = dup > 0;
+		result = dup > 0 ? dup : APP_ERROR;
+		goto done;
 	}
 	result = APP_ERROR;
+	rc = db_begin_write(db);
+	if (rc != 0) {
+		result = app_db_result(rc);
+		goto done;
+	}
+	dup = find_duplicate(db, in.channel, in.external_id, in.key);
+	if (dup != 0) {
+		*existing = dup > 0;
+		result = dup > 0 ? dup : APP_ERROR;
+		goto out; /* rolled back: nothing was written */
+	}
 	char code[APP_CODE_LEN + 1];
 	if (new_code(db, code) != 0)
 		goto out;
