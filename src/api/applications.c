@@ -4,8 +4,8 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include "api/applications.h"
 #include "api/api_util.h"
+#include "api/applications.h"
 #include "core/application_flow.h"
 #include "core/workflow.h"
 #include "http/multipart.h"
@@ -13,6 +13,7 @@
 #include "util/buf.h"
 #include "util/csv.h"
 #include "util/i18n.h"
+#include "util/json_str.h"
 #include "util/xalloc.h"
 
 static const char *const kinds[] = {"complaint", "request", "suggestion", "information", NULL};
@@ -25,12 +26,6 @@ static bool one_of(const char *s, const char *const *list)
 		if (strcmp(s, *list) == 0)
 			return true;
 	return false;
-}
-
-static const char *str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
 }
 
 int64_t apps_scope(struct req *r)
@@ -190,21 +185,21 @@ void apps_send_csv(struct req *r, const struct app_filter *f)
 			char received[32], office_due[32], legal_due[32];
 			json_t *clocks = json_object_get(o, "clocks");
 			json_t *office = json_object_get(clocks, "office"), *legal = json_object_get(clocks, "legal");
-			snprintf(kind_key, sizeof kind_key, "apps.kind.%s", str(o, "kind"));
-			snprintf(channel_key, sizeof channel_key, "apps.channel.%s", str(o, "channel"));
-			snprintf(state_key, sizeof state_key, "app.state.%s", str(o, "state"));
-			snprintf(office_key, sizeof office_key, "apps.clock.%s", str(office, "status"));
-			snprintf(legal_key, sizeof legal_key, "apps.clock.%s", str(legal, "status"));
+			snprintf(kind_key, sizeof kind_key, "apps.kind.%s", json_str(o, "kind"));
+			snprintf(channel_key, sizeof channel_key, "apps.channel.%s", json_str(o, "channel"));
+			snprintf(state_key, sizeof state_key, "app.state.%s", json_str(o, "state"));
+			snprintf(office_key, sizeof office_key, "apps.clock.%s", json_str(office, "status"));
+			snprintf(legal_key, sizeof legal_key, "apps.clock.%s", json_str(legal, "status"));
 			csv_time(json_integer_value(json_object_get(o, "received_at")), received);
 			csv_time(json_integer_value(json_object_get(office, "due_at")), office_due);
 			csv_time(json_integer_value(json_object_get(legal, "due_at")), legal_due);
-			const char *row[N] = {str(o, "tracking_code"),
+			const char *row[N] = {json_str(o, "tracking_code"),
 					      i18n_get(r->lang, kind_key),
 					      i18n_get(r->lang, channel_key),
-					      str(o, "applicant_name"),
-					      str(o, "subject"),
-					      str(o, "category_name"),
-					      str(o, "neighbourhood_name"),
+					      json_str(o, "applicant_name"),
+					      json_str(o, "subject"),
+					      json_str(o, "category_name"),
+					      json_str(o, "neighbourhood_name"),
 					      i18n_get(r->lang, state_key),
 					      received,
 					      office_due,
@@ -342,18 +337,19 @@ void h_api_applications(struct req *r)
 /* Adds state_label, actions and, per route, its actions to o (a directorate user: only its own routes'). */
 static void decorate(struct req *r, json_t *o)
 {
-	const struct wf_state *s = wf_state_by_name(&application_flow, str(o, "state"));
+	const struct wf_state *s = wf_state_by_name(&application_flow, json_str(o, "state"));
 	json_object_set_new(o, "state_label", json_string(s ? i18n_get(r->lang, s->label_key) : ""));
-	json_object_set_new(o, "actions", api_flow_actions(r, &application_flow, str(o, "state")));
+	json_object_set_new(o, "actions", api_flow_actions(r, &application_flow, json_str(o, "state")));
 	int64_t scope = apps_scope(r);
-	bool open = strcmp(str(o, "state"), "routed") == 0 || strcmp(str(o, "state"), "waiting") == 0;
+	bool open = strcmp(json_str(o, "state"), "routed") == 0 || strcmp(json_str(o, "state"), "waiting") == 0;
 	size_t i;
 	json_t *route;
 	json_array_foreach(json_object_get(o, "routes"), i, route)
 	{
 		bool mine = scope == 0 || json_integer_value(json_object_get(route, "directorate_id")) == scope;
 		json_object_set_new(route, "actions",
-				    mine && open ? api_flow_actions(r, &route_flow, str(route, "state")) : json_array());
+				    mine && open ? api_flow_actions(r, &route_flow, json_str(route, "state"))
+						 : json_array());
 	}
 }
 

@@ -14,6 +14,7 @@
 #include "store/setup.h"
 #include "util/buf.h"
 #include "util/i18n.h"
+#include "util/json_str.h"
 #include "util/xalloc.h"
 
 #define O311_SPEC_URL "http://wiki.open311.org/GeoReport_v2"
@@ -104,21 +105,15 @@ static void add_time(json_t *obj, const char *name, const json_t *v)
 	}
 }
 
-static const char *str(const json_t *obj, const char *name)
-{
-	const char *s = json_string_value(json_object_get(obj, name));
-	return s ? s : "";
-}
-
 /* The category's text in the request's language (Turkish unless English was asked for, or when empty). */
 static const char *cat_text(struct req *r, const json_t *cat, const char *base)
 {
 	char name[48];
 	snprintf(name, sizeof name, "%s_%s", base, r->lang == LANG_EN ? "en" : "tr");
-	const char *s = str(cat, name);
+	const char *s = json_str(cat, name);
 	if (!*s) {
 		snprintf(name, sizeof name, "%s_tr", base);
-		s = str(cat, name);
+		s = json_str(cat, name);
 	}
 	return s;
 }
@@ -183,9 +178,9 @@ void h_open311_discovery(struct req *r)
 static json_t *service_json(struct req *r, const json_t *cat)
 {
 	json_t *attrs = json_object_get(cat, "attributes");
-	return json_pack("{s:s,s:s,s:s,s:b,s:s,s:s,s:s}", "service_code", str(cat, "code"), "service_name",
+	return json_pack("{s:s,s:s,s:s,s:b,s:s,s:s,s:s}", "service_code", json_str(cat, "code"), "service_name",
 			 cat_text(r, cat, "name"), "description", cat_text(r, cat, "description"), "metadata",
-			 json_array_size(attrs) > 0, "type", "realtime", "keywords", str(cat, "keywords"), "group",
+			 json_array_size(attrs) > 0, "type", "realtime", "keywords", json_str(cat, "keywords"), "group",
 			 cat_text(r, cat, "group"));
 }
 
@@ -224,17 +219,17 @@ static const char *datatype_key(const char *datatype)
 
 static json_t *attribute_json(struct req *r, const json_t *a)
 {
-	const char *datatype = str(a, "datatype");
+	const char *datatype = json_str(a, "datatype");
 	json_t *values = json_array();
 	size_t i;
 	json_t *v;
 	json_array_foreach(json_object_get(a, "values"), i, v) {
-		json_t *e = json_pack("{s:s,s:s}", "key", str(v, "key"), "name", cat_text(r, v, "name"));
+		json_t *e = json_pack("{s:s,s:s}", "key", json_str(v, "key"), "name", cat_text(r, v, "name"));
 		if (e)
 			json_array_append_new(values, e);
 	}
 	json_t *order = json_object_get(a, "order");
-	return json_pack("{s:b,s:s,s:s,s:b,s:s,s:I,s:s,s:o}", "variable", 1, "code", str(a, "code"), "datatype",
+	return json_pack("{s:b,s:s,s:s,s:b,s:s,s:I,s:s,s:o}", "variable", 1, "code", json_str(a, "code"), "datatype",
 			 *datatype ? datatype : "string", "required", json_is_true(json_object_get(a, "required")),
 			 "datatype_description", i18n_get(r->lang, datatype_key(datatype)), "order",
 			 (json_int_t)(json_is_integer(order) ? json_integer_value(order) : (json_int_t)i + 1),
@@ -271,7 +266,7 @@ void h_open311_service(struct req *r)
 		if (e)
 			json_array_append_new(attrs, e);
 	}
-	json_t *body = json_pack("{s:s,s:o}", "service_code", str(cat, "code"), "attributes", attrs);
+	json_t *body = json_pack("{s:s,s:o}", "service_code", json_str(cat, "code"), "attributes", attrs);
 	json_decref(cat);
 	send_body(r, fmt, 200, "service_definition", "attribute", body);
 }
@@ -298,7 +293,9 @@ static const json_t *declared_attribute(const json_t *cat, const char *code)
 {
 	size_t i;
 	json_t *a;
-	json_array_foreach(json_object_get(cat, "attributes"), i, a) if (strcmp(str(a, "code"), code) == 0) return a;
+	json_array_foreach (json_object_get(cat, "attributes"), i, a)
+		if (strcmp(json_str(a, "code"), code) == 0)
+			return a;
 	return NULL;
 }
 
@@ -306,7 +303,9 @@ static bool value_listed(const json_t *attr, const char *value)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(json_object_get(attr, "values"), i, v) if (strcmp(str(v, "key"), value) == 0) return true;
+	json_array_foreach (json_object_get(attr, "values"), i, v)
+		if (strcmp(json_str(v, "key"), value) == 0)
+			return true;
 	return false;
 }
 
@@ -337,8 +336,8 @@ static const char *collect_attributes(struct req *r, const json_t *cat, json_t *
 		if (!attr)
 			continue; /* undeclared: dropped */
 		const char *value = r->form.items[i].value;
-		const char *datatype = str(attr, "datatype");
-		const char *name = str(attr, "code");
+		const char *datatype = json_str(attr, "datatype");
+		const char *name = json_str(attr, "code");
 		*bad = name;
 		if (strlen(value) > O311_TEXT_MAX)
 			return "open311.error.attribute_value";
@@ -365,8 +364,8 @@ static const char *collect_attributes(struct req *r, const json_t *cat, json_t *
 	size_t i;
 	json_t *a;
 	json_array_foreach(json_object_get(cat, "attributes"), i, a) {
-		if (json_is_true(json_object_get(a, "required")) && !json_object_get(out, str(a, "code"))) {
-			*bad = str(a, "code");
+		if (json_is_true(json_object_get(a, "required")) && !json_object_get(out, json_str(a, "code"))) {
+			*bad = json_str(a, "code");
 			return "open311.error.attribute_required";
 		}
 	}
@@ -491,7 +490,7 @@ void h_open311_request_create(struct req *r)
 		kind = "complaint";
 	json_object_set_new(values, "kind", json_string(kind));
 	json_object_set_new(values, "channel", json_string(O311_CHANNEL));
-	json_object_set_new(values, "category_code", json_string(str(cat, "code")));
+	json_object_set_new(values, "category_code", json_string(json_str(cat, "code")));
 	if (first || last) {
 		buf_reset(&tmp);
 		buf_addf(&tmp, "%s%s%s", first ? first : "", first && last ? " " : "", last ? last : "");
@@ -508,7 +507,7 @@ void h_open311_request_create(struct req *r)
 	if (description)
 		subject_from(description, 120, &tmp);
 	if (!tmp.len)
-		buf_adds(&tmp, str(cat, "name_tr"));
+		buf_adds(&tmp, json_str(cat, "name_tr"));
 	json_object_set_new(values, "subject", json_string(tmp.data));
 	if (description && *description)
 		json_object_set_new(values, "description", json_string(description));
@@ -575,14 +574,15 @@ static bool state_closed(const char *state)
  * interface (channel bizim_meram, created by an API key): from the front desk they are private (KVKK). */
 static bool came_through_open311(const json_t *app)
 {
-	return strcmp(str(app, "channel"), O311_CHANNEL) == 0 && strncmp(str(app, "created_by"), "apikey:", 7) == 0;
+	return strcmp(json_str(app, "channel"), O311_CHANNEL) == 0 &&
+	       strncmp(json_str(app, "created_by"), "apikey:", 7) == 0;
 }
 
 static const json_t *category_of(const json_t *cats, const char *code)
 {
 	size_t i;
 	json_t *c;
-	json_array_foreach(cats, i, c) if (strcmp(str(c, "code"), code) == 0) return c;
+	json_array_foreach(cats, i, c) if (strcmp(json_str(c, "code"), code) == 0) return c;
 	return NULL;
 }
 
@@ -591,32 +591,34 @@ static json_t *request_json(struct req *r, const json_t *app, const json_t *cats
 {
 	char sid[24];
 	snprintf(sid, sizeof sid, "%lld", (long long)json_integer_value(json_object_get(app, "id")));
-	const char *state = str(app, "state");
+	const char *state = json_str(app, "state");
 	char note_key[64];
 	snprintf(note_key, sizeof note_key, "app.state.%s", state);
-	const json_t *cat = category_of(cats, str(app, "category_code"));
+	const json_t *cat = category_of(cats, json_str(app, "category_code"));
 	json_t *out = json_object();
 	json_object_set_new(out, "service_request_id", json_string(sid));
 	json_object_set_new(out, "status", json_string(state_closed(state) ? "closed" : "open"));
 	json_object_set_new(out, "status_notes", json_string(i18n_get(r->lang, note_key)));
-	json_object_set_new(out, "service_name", json_string(cat ? cat_text(r, cat, "name") : str(app, "category_name")));
-	json_object_set_new(out, "service_code", json_string(str(app, "category_code")));
+	json_object_set_new(out, "service_name",
+			    json_string(cat ? cat_text(r, cat, "name") : json_str(app, "category_name")));
+	json_object_set_new(out, "service_code", json_string(json_str(app, "category_code")));
 	bool own = came_through_open311(app);
-	json_object_set_new(out, "description", own ? json_string(str(app, "description")) : json_null());
+	json_object_set_new(out, "description", own ? json_string(json_str(app, "description")) : json_null());
 
 	struct buf agency = BUF_INIT;
 	size_t i;
 	json_t *route;
 	json_array_foreach(json_object_get(app, "routes"), i, route) {
-		const char *rs = str(route, "state");
-		if (strcmp(rs, "withdrawn") == 0 || strcmp(rs, "returned") == 0 || !*str(route, "directorate_name"))
+		const char *rs = json_str(route, "state");
+		if (strcmp(rs, "withdrawn") == 0 || strcmp(rs, "returned") == 0 ||
+		    !*json_str(route, "directorate_name"))
 			continue;
 		if (agency.len)
 			buf_adds(&agency, ", ");
-		buf_adds(&agency, str(route, "directorate_name"));
+		buf_adds(&agency, json_str(route, "directorate_name"));
 	}
 	if (!agency.len && cat)
-		buf_adds(&agency, str(cat, "directorate_name"));
+		buf_adds(&agency, json_str(cat, "directorate_name"));
 	json_object_set_new(out, "agency_responsible", agency.len ? json_string(agency.data) : json_null());
 	buf_free(&agency);
 	json_object_set_new(out, "service_notice", json_null());
@@ -625,7 +627,7 @@ static json_t *request_json(struct req *r, const json_t *app, const json_t *cats
 	json_t *office = json_object_get(json_object_get(app, "clocks"), "office");
 	json_t *due = json_object_get(office, "due_at");
 	add_time(out, "expected_datetime", due ? due : json_object_get(office, "due"));
-	const char *where = own ? str(app, "address") : str(app, "neighbourhood_name");
+	const char *where = own ? json_str(app, "address") : json_str(app, "neighbourhood_name");
 	json_object_set_new(out, "address", *where ? json_string(where) : json_null());
 	json_object_set_new(out, "address_id", json_null());
 	json_object_set_new(out, "zipcode", json_null());
@@ -633,7 +635,7 @@ static json_t *request_json(struct req *r, const json_t *app, const json_t *cats
 	bool located = own && json_is_number(lat) && json_is_number(lon);
 	json_object_set_new(out, "lat", located ? json_real(json_number_value(lat)) : json_null());
 	json_object_set_new(out, "long", located ? json_real(json_number_value(lon)) : json_null());
-	const char *media = own ? str(app, "media_url") : "";
+	const char *media = own ? json_str(app, "media_url") : "";
 	json_object_set_new(out, "media_url", *media ? json_string(media) : json_null());
 	return out;
 }
@@ -746,7 +748,7 @@ void h_open311_requests(struct req *r)
 		json_array_foreach(json_object_get(page, "items"), i, item) {
 			if (count >= O311_MAX_REQUESTS)
 				break;
-			bool closed = state_closed(str(item, "state"));
+			bool closed = state_closed(json_str(item, "state"));
 			if ((closed && !want_closed) || (!closed && !want_open))
 				continue;
 			json_t *app = app_get(r->db, json_integer_value(json_object_get(item, "id")), 0, now);
@@ -807,7 +809,7 @@ void h_open311_token(struct req *r)
 		size_t i;
 		json_t *item;
 		json_array_foreach(json_object_get(page, "items"), i, item) {
-			if (strcasecmp(str(item, "tracking_code"), token) == 0)
+			if (strcasecmp(json_str(item, "tracking_code"), token) == 0)
 				id = json_integer_value(json_object_get(item, "id"));
 		}
 		json_decref(page);

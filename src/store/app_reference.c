@@ -11,6 +11,7 @@
 #include "store/refdata.h"
 #include "util/csv.h"
 #include "util/embedded.h"
+#include "util/json_str.h"
 #include "util/log.h"
 #include "util/turkish.h"
 #include "util/xalloc.h"
@@ -209,12 +210,6 @@ static bool take_bool(const json_t *values, const char *key, bool dflt, json_t *
 	return true;
 }
 
-static const char *text_of(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
-
 static int64_t int_of(const json_t *o, const char *key)
 {
 	return json_integer_value(json_object_get(o, key));
@@ -387,7 +382,7 @@ static int check_value(const json_t *v, json_t *keys, json_t *out, const char **
 		*field = "attributes.values";
 		goto out;
 	}
-	if (!take_text(v, "key", true, 64, false, n) || json_object_get(keys, text_of(n, "key"))) {
+	if (!take_text(v, "key", true, 64, false, n) || json_object_get(keys, json_str(n, "key"))) {
 		*field = "attributes.values.key";
 		goto out;
 	}
@@ -399,9 +394,9 @@ static int check_value(const json_t *v, json_t *keys, json_t *out, const char **
 		*field = "attributes.values.name_en";
 		goto out;
 	}
-	if (!*text_of(n, "name_en"))
+	if (!*json_str(n, "name_en"))
 		json_object_set(n, "name_en", json_object_get(n, "name_tr"));
-	json_object_set_new(keys, text_of(n, "key"), json_true());
+	json_object_set_new(keys, json_str(n, "key"), json_true());
 	json_array_append(out, n);
 	rc = 0;
 out:
@@ -536,7 +531,7 @@ static int check_category(struct db *db, int64_t id, const json_t *values, json_
 	if (take_texts(values, texts, sizeof texts / sizeof texts[0], n, field) != 0)
 		return APPREF_INVALID;
 	/* A file-plan code is digits in dot-separated groups, e.g. "642.01". */
-	const char *fpc = text_of(n, "file_plan_code");
+	const char *fpc = json_str(n, "file_plan_code");
 	for (const char *p = fpc; *p; p++) {
 		if (!(isdigit((unsigned char)*p) || (*p == '.' && p > fpc && p[1] && p[-1] != '.'))) {
 			*field = "file_plan_code";
@@ -595,7 +590,7 @@ static bool policy_changed(const json_t *before, const json_t *n)
 	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
 		if (int_of(before, ints[i]) != int_of(n, ints[i]))
 			return true;
-	return strcmp(text_of(before, "legal_clock"), text_of(n, "legal_clock")) != 0;
+	return strcmp(json_str(before, "legal_clock"), json_str(n, "legal_clock")) != 0;
 }
 
 int64_t app_category_save(struct db *db, const char *actor, int64_t id, const json_t *values, const char **field)
@@ -615,11 +610,11 @@ int64_t app_category_save(struct db *db, const char *actor, int64_t id, const js
 	if (result != 0)
 		goto out;
 	result = APPREF_ERROR;
-	search = xasprintf("%s %s %s %s %s", text_of(n, "code"), text_of(n, "name_tr"), text_of(n, "name_en"),
-			   text_of(n, "group_tr"), text_of(n, "keywords"));
+	search = xasprintf("%s %s %s %s %s", json_str(n, "code"), json_str(n, "name_tr"), json_str(n, "name_en"),
+			   json_str(n, "group_tr"), json_str(n, "keywords"));
 	fold = tr_fold(search);
-	group_key = tr_sort_key(text_of(n, "group_tr"));
-	key = tr_sort_key(text_of(n, "name_tr"));
+	group_key = tr_sort_key(json_str(n, "group_tr"));
+	key = tr_sort_key(json_str(n, "name_tr"));
 	attributes = json_dumps(json_object_get(n, "attributes"), JSON_COMPACT);
 	int64_t now = (int64_t)time(NULL);
 	struct db_stmt *st = db_prep(db, id ? SQL_CAT_UPDATE : SQL_CAT_INSERT);
@@ -627,16 +622,16 @@ int64_t app_category_save(struct db *db, const char *actor, int64_t id, const js
 		goto out;
 	int i = 1;
 	for (size_t k = 0; k < sizeof text_cols / sizeof text_cols[0]; k++)
-		db_bind_text(st, i++, text_of(n, text_cols[k]));
+		db_bind_text(st, i++, json_str(n, text_cols[k]));
 	db_bind_text(st, i++, fold);
 	db_bind_text(st, i++, group_key);
 	db_bind_text(st, i++, key);
 	db_bind_id_or_null(st, i++, int_of(n, "directorate_id"));
 	db_bind_int(st, i++, int_of(n, "office_warn_days"));
 	db_bind_int(st, i++, int_of(n, "office_due_days"));
-	db_bind_text(st, i++, text_of(n, "legal_clock"));
+	db_bind_text(st, i++, json_str(n, "legal_clock"));
 	db_bind_int(st, i++, int_of(n, "legal_warn_percent"));
-	db_bind_text(st, i++, text_of(n, "file_plan_code"));
+	db_bind_text(st, i++, json_str(n, "file_plan_code"));
 	db_bind_text(st, i++, attributes);
 	db_bind_int(st, i++, json_is_true(json_object_get(n, "active")));
 	refdata_bind_stamps(st, i, id, now, actor);
@@ -733,7 +728,7 @@ int64_t legal_reason_save(struct db *db, const char *actor, int64_t id, const js
 	if (result != 0)
 		goto out;
 	result = APPREF_ERROR;
-	char *sortable = xasprintf("%s %s", text_of(n, "article"), text_of(n, "code"));
+	char *sortable = xasprintf("%s %s", json_str(n, "article"), json_str(n, "code"));
 	key = tr_sort_key(sortable);
 	free(sortable);
 	int64_t now = (int64_t)time(NULL);
@@ -741,11 +736,11 @@ int64_t legal_reason_save(struct db *db, const char *actor, int64_t id, const js
 	if (!st)
 		goto out;
 	int i = 1;
-	db_bind_text(st, i++, text_of(n, "code"));
-	db_bind_text(st, i++, text_of(n, "article"));
-	db_bind_text(st, i++, text_of(n, "action"));
-	db_bind_text(st, i++, text_of(n, "label_tr"));
-	db_bind_text(st, i++, text_of(n, "label_en"));
+	db_bind_text(st, i++, json_str(n, "code"));
+	db_bind_text(st, i++, json_str(n, "article"));
+	db_bind_text(st, i++, json_str(n, "action"));
+	db_bind_text(st, i++, json_str(n, "label_tr"));
+	db_bind_text(st, i++, json_str(n, "label_en"));
 	db_bind_text(st, i++, key);
 	db_bind_int(st, i++, json_is_true(json_object_get(n, "active")));
 	refdata_bind_stamps(st, i, id, now, actor);
@@ -826,17 +821,17 @@ int64_t response_template_save(struct db *db, const char *actor, int64_t id, con
 	if (result != 0)
 		goto out;
 	result = APPREF_ERROR;
-	key = tr_sort_key(text_of(n, "title"));
+	key = tr_sort_key(json_str(n, "title"));
 	int64_t now = (int64_t)time(NULL);
 	struct db_stmt *st = db_prep(db, id ? SQL_TEMPLATE_UPDATE : SQL_TEMPLATE_INSERT);
 	if (!st)
 		goto out;
 	int i = 1;
 	db_bind_id_or_null(st, i++, int_of(n, "category_id"));
-	db_bind_text(st, i++, text_of(n, "purpose"));
-	db_bind_text(st, i++, text_of(n, "title"));
-	db_bind_text(st, i++, text_of(n, "body_tr"));
-	db_bind_text(st, i++, text_of(n, "body_en"));
+	db_bind_text(st, i++, json_str(n, "purpose"));
+	db_bind_text(st, i++, json_str(n, "title"));
+	db_bind_text(st, i++, json_str(n, "body_tr"));
+	db_bind_text(st, i++, json_str(n, "body_en"));
 	db_bind_text(st, i++, key);
 	db_bind_int(st, i++, json_is_true(json_object_get(n, "active")));
 	refdata_bind_stamps(st, i, id, now, actor);
@@ -1065,7 +1060,8 @@ static int resolve_row(void *ctx, size_t line, char **fields, size_t n)
 	db_bind_text(st, 3, s->actor);
 	db_bind_int(st, 4, id);
 	if (db_step(st) != DB_OK) {
-		error("%s line %zu: cannot set the directorate of category '%s'", s->path, line, text_of(before, "code"));
+		error("%s line %zu: cannot set the directorate of category '%s'", s->path, line,
+		      json_str(before, "code"));
 		goto out;
 	}
 	after = app_category_get(s->db, id);

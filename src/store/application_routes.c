@@ -193,12 +193,12 @@ int app_routes_move(struct db *db, const char *actor, int64_t app_id, const char
 			break;
 		}
 		struct route_row r = {to_state,
-				      app_str(before, "work_date"),
-				      app_str(before, "answer"),
-				      app_str(before, "answered_by"),
-				      app_str(before, "return_reason"),
+				      json_str(before, "work_date"),
+				      json_str(before, "answer"),
+				      json_str(before, "answered_by"),
+				      json_str(before, "return_reason"),
 				      app_int(before, "answered_at")};
-		result = route_write(db, actor, json_integer_value(v), app_str(before, "state"), before, &r, action,
+		result = route_write(db, actor, json_integer_value(v), json_str(before, "state"), before, &r, action,
 				     now);
 		json_decref(before);
 		if (result != APP_OK)
@@ -223,18 +223,18 @@ static int complete_if_answered(struct db *db, const char *actor, int64_t app_id
 	json_t *r;
 	json_array_foreach(routes, i, r)
 	{
-		if (strcmp(app_str(r, "state"), "answered") != 0)
+		if (strcmp(json_str(r, "state"), "answered") != 0)
 			continue;
 		if (text.len)
 			buf_adds(&text, "\n\n");
 		if (answered > 1)
-			buf_addf(&text, "%s: ", app_str(r, "directorate_name"));
-		buf_adds(&text, app_str(r, "answer"));
+			buf_addf(&text, "%s: ", json_str(r, "directorate_name"));
+		buf_adds(&text, json_str(r, "answer"));
 	}
 	int result = APP_ERROR;
 	if (!before)
 		goto out;
-	bool was_waiting = strcmp(app_str(before, "state"), "waiting") == 0;
+	bool was_waiting = strcmp(json_str(before, "state"), "waiting") == 0;
 	struct db_stmt *st = db_prep(db, SQL_SET_ANSWER);
 	if (!st)
 		goto out;
@@ -315,9 +315,9 @@ int app_route_transition(struct db *db, const char *actor, unsigned actor_role, 
 		result = APP_NOT_FOUND;
 		goto out;
 	}
-	const char *app_state = app_str(app, "state");
+	const char *app_state = json_str(app, "state");
 	bool app_open = strcmp(app_state, "routed") == 0 || strcmp(app_state, "waiting") == 0;
-	const struct wf_state *from = wf_state_by_name(&route_flow, app_str(route, "state"));
+	const struct wf_state *from = wf_state_by_name(&route_flow, json_str(route, "state"));
 	const struct wf_transition *t = from ? wf_find(&route_flow, from->id, action, actor_role, error_key) : NULL;
 	if (!t) {
 		result = *error_key && strcmp(*error_key, WF_ERR_FORBIDDEN) == 0 ? APP_FORBIDDEN : APP_STATE;
@@ -336,13 +336,13 @@ int app_route_transition(struct db *db, const char *actor, unsigned actor_role, 
 	}
 	const char *act = t->action;
 	struct route_row r = {route_flow.states[t->to].name,
-			      app_str(route, "work_date"),
-			      app_str(route, "answer"),
-			      app_str(route, "answered_by"),
-			      app_str(route, "return_reason"),
+			      json_str(route, "work_date"),
+			      json_str(route, "answer"),
+			      json_str(route, "answered_by"),
+			      json_str(route, "return_reason"),
 			      app_int(route, "answered_at")};
 	if (strcmp(act, "plan") == 0) {
-		r.work_date = app_str(fields, "work_date");
+		r.work_date = json_str(fields, "work_date");
 		if (!date_valid(r.work_date, NULL, NULL, NULL)) {
 			*field = "work_date";
 			*error_key = "error.invalid";
@@ -350,7 +350,7 @@ int app_route_transition(struct db *db, const char *actor, unsigned actor_role, 
 			goto out;
 		}
 	} else if (strcmp(act, "answer") == 0) {
-		r.answer = app_str(fields, "answer");
+		r.answer = json_str(fields, "answer");
 		if (!*r.answer) {
 			*field = "answer";
 			*error_key = "error.required";
@@ -360,7 +360,7 @@ int app_route_transition(struct db *db, const char *actor, unsigned actor_role, 
 		r.answered_at = now;
 		r.answered_by = actor;
 	} else if (strcmp(act, "return") == 0) {
-		r.return_reason = app_str(fields, "reason");
+		r.return_reason = json_str(fields, "reason");
 	}
 	result = route_write(db, actor, route_id, from->name, route, &r, act, now);
 	if (result != APP_OK)
@@ -374,7 +374,7 @@ int app_route_transition(struct db *db, const char *actor, unsigned actor_role, 
 	} else if (strcmp(act, "withdraw") == 0) {
 		result = complete_if_answered(db, actor, app_id, now);
 	} else if (strcmp(act, "ask_info") == 0) {
-		const char *question = app_str(fields, "question");
+		const char *question = json_str(fields, "question");
 		args = json_pack("{s:s}", "question", question);
 		int64_t nid = 0;
 		result = app_notify(db, actor, app, "", "application_info_needed", args, &nid);
@@ -396,7 +396,7 @@ int app_route_transition(struct db *db, const char *actor, unsigned actor_role, 
 			goto out;
 		if (asking == 0 && strcmp(app_state, "waiting") == 0) {
 			if (move_application(db, actor, app_id, "waiting", "routed", "info_received", now) != APP_OK ||
-			    appc_set_paused(db, app_id, false, now, app_str(fields, "note"), actor) != 0)
+			    appc_set_paused(db, app_id, false, now, json_str(fields, "note"), actor) != 0)
 				goto out;
 		}
 		result = APP_OK;

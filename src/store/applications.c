@@ -34,12 +34,6 @@ static const char *const contact_vias[] = {"phone", "sms", "email", "letter", NU
 
 /* ---- small helpers ---- */
 
-const char *app_str(const json_t *o, const char *name)
-{
-	const char *s = json_string_value(json_object_get(o, name));
-	return s ? s : "";
-}
-
 int64_t app_int(const json_t *o, const char *name)
 {
 	return json_integer_value(json_object_get(o, name));
@@ -105,8 +99,8 @@ int app_set_state(struct db *db, const char *actor, int64_t id, const char *from
  * or e-mail, whichever they gave; "" when they asked not to be contacted or gave neither. */
 const char *app_default_via(const json_t *app)
 {
-	const char *pref = app_str(app, "preferred_channel");
-	bool phone = *app_str(app, "phone"), email = *app_str(app, "email");
+	const char *pref = json_str(app, "preferred_channel");
+	bool phone = *json_str(app, "phone"), email = *json_str(app, "email");
 	if (strcmp(pref, "none") == 0)
 		return "";
 	if (strcmp(pref, "email") == 0 && email)
@@ -126,11 +120,11 @@ int app_notify(struct db *db, const char *actor, const json_t *app, const char *
 	if (!*via)
 		return APP_OK;
 	bool sms = strcmp(via, "sms") == 0;
-	const char *to = app_str(app, sms ? "phone" : "email");
+	const char *to = json_str(app, sms ? "phone" : "email");
 	if (!*to || (!sms && strcmp(via, "email") != 0))
 		return APP_INVALID;
-	json_t *args = json_pack("{s:s,s:s,s:s}", "code", app_str(app, "tracking_code"), "name",
-				 app_str(app, "applicant_name"), "subject", app_str(app, "subject"));
+	json_t *args = json_pack("{s:s,s:s,s:s}", "code", json_str(app, "tracking_code"), "name",
+				 json_str(app, "applicant_name"), "subject", json_str(app, "subject"));
 	if (extra_args)
 		json_object_update(args, (json_t *)extra_args);
 	struct notification n = {.channel = sms ? NOTIFY_SMS : NOTIFY_EMAIL, .recipient = to,
@@ -285,9 +279,9 @@ static int do_route(struct db *db, const char *actor, const json_t *app, const j
 		}
 		if (names.len)
 			buf_adds(&names, ", ");
-		buf_adds(&names, app_str(dir, "name"));
+		buf_adds(&names, json_str(dir, "name"));
 		json_decref(dir);
-		int64_t rid = app_route_add(db, actor, app_int(app, "id"), d, due_at, app_str(fields, "note"), now);
+		int64_t rid = app_route_add(db, actor, app_int(app, "id"), d, due_at, json_str(fields, "note"), now);
 		if (rid < 0) {
 			result = (int)rid;
 			break;
@@ -307,17 +301,17 @@ static int do_route(struct db *db, const char *actor, const json_t *app, const j
 static int prepare_assessment(struct db *db, const json_t *app, json_t *f, bool forward, const char **field,
 			      const char **error_key)
 {
-	json_t *reason = legal_reason_get(db, app_str(f, "legal_reason"));
+	json_t *reason = legal_reason_get(db, json_str(f, "legal_reason"));
 	int result = APP_OK;
-	if (!reason || strcmp(app_str(reason, "action"), forward ? "forward" : "reject") != 0 ||
+	if (!reason || strcmp(json_str(reason, "action"), forward ? "forward" : "reject") != 0 ||
 	    json_is_false(json_object_get(reason, "active"))) {
 		*field = "legal_reason";
-		*error_key = *app_str(f, "legal_reason") ? "error.invalid" : "error.required";
+		*error_key = *json_str(f, "legal_reason") ? "error.invalid" : "error.required";
 		result = APP_INVALID;
 		goto out;
 	}
-	json_object_set_new(f, "reason_label", json_string(app_str(reason, "label_tr")));
-	if (!*app_str(f, "answer")) {
+	json_object_set_new(f, "reason_label", json_string(json_str(reason, "label_tr")));
+	if (!*json_str(f, "answer")) {
 		json_t *templates = response_template_list(db, forward ? "forwarded" : "rejected",
 							   app_int(app, "category_id"), true);
 		json_t *t = json_array_get(templates, 0);
@@ -326,12 +320,12 @@ static int prepare_assessment(struct db *db, const json_t *app, json_t *f, bool 
 			iso_time_format((int64_t)time(NULL), date);
 			char dmy[11];
 			snprintf(dmy, sizeof dmy, "%.2s.%.2s.%.4s", date + 8, date + 5, date);
-			json_t *args = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "code", app_str(app, "tracking_code"),
-						 "name", app_str(app, "applicant_name"), "subject",
-						 app_str(app, "subject"), "authority", app_str(f, "authority"), "reason",
-						 app_str(reason, "label_tr"), "date", dmy);
+			json_t *args = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "code", json_str(app, "tracking_code"),
+						 "name", json_str(app, "applicant_name"), "subject",
+						 json_str(app, "subject"), "authority", json_str(f, "authority"),
+						 "reason", json_str(reason, "label_tr"), "date", dmy);
 			struct buf body = BUF_INIT;
-			app_template_fill(app_str(t, "body_tr"), args, &body);
+			app_template_fill(json_str(t, "body_tr"), args, &body);
 			json_object_set_new(f, "answer", json_string(body.data ? body.data : ""));
 			buf_free(&body);
 			json_decref(args);
@@ -350,7 +344,9 @@ static int64_t petition_file(struct db *db, int64_t id)
 	int64_t fid = 0;
 	size_t i;
 	json_t *f;
-	json_array_foreach(files, i, f) if (!fid && strcmp(app_str(f, "role"), "petition") == 0) fid = app_int(f, "id");
+	json_array_foreach (files, i, f)
+		if (!fid && strcmp(json_str(f, "role"), "petition") == 0)
+			fid = app_int(f, "id");
 	json_decref(files);
 	return fid;
 }
@@ -386,7 +382,7 @@ int app_transition(struct db *db, const char *actor, unsigned actor_role, int64_
 		result = APP_NOT_FOUND;
 		goto out;
 	}
-	const struct wf_state *from = wf_state_by_name(&application_flow, app_str(before, "state"));
+	const struct wf_state *from = wf_state_by_name(&application_flow, json_str(before, "state"));
 	const struct wf_transition *t = from ? wf_find(&application_flow, from->id, action, actor_role, error_key)
 					     : NULL;
 	if (!t) {
@@ -404,21 +400,21 @@ int app_transition(struct db *db, const char *actor, unsigned actor_role, int64_
 			INVALID("directorates", "error.invalid");
 		json_object_set(f, "directorates", targets);
 	} else if (reject || forward) {
-		if (forward && !*app_str(f, "authority"))
+		if (forward && !*json_str(f, "authority"))
 			INVALID("authority", "error.required");
 		result = prepare_assessment(db, before, f, forward, field, error_key);
 		if (result != APP_OK)
 			goto out;
 		result = APP_ERROR;
-	} else if (strcmp(act, "archive") == 0 && !*app_str(f, "file_plan_code")) {
+	} else if (strcmp(act, "archive") == 0 && !*json_str(f, "file_plan_code")) {
 		json_t *category = app_category_get(db, app_int(before, "category_id"));
-		json_object_set_new(f, "file_plan_code", json_string(app_str(category, "file_plan_code")));
+		json_object_set_new(f, "file_plan_code", json_string(json_str(category, "file_plan_code")));
 		json_decref(category);
 	} else if (feedback) {
-		if (!*app_str(f, "via"))
-			json_object_set_new(f, "via", json_string(app_str(before, "preferred_channel")));
-		if (!*app_str(f, "text"))
-			json_object_set_new(f, "text", json_string(app_str(before, "answer")));
+		if (!*json_str(f, "via"))
+			json_object_set_new(f, "via", json_string(json_str(before, "preferred_channel")));
+		if (!*json_str(f, "text"))
+			json_object_set_new(f, "text", json_string(json_str(before, "answer")));
 	}
 	*field = wf_missing_field(t, app_field_present, f);
 	if (*field) {
@@ -428,32 +424,32 @@ int app_transition(struct db *db, const char *actor, unsigned actor_role, int64_
 	}
 	struct app_row r = {
 		.state = application_flow.states[t->to].name,
-		.legal_reason = app_str(before, "legal_reason"),
-		.assessment_note = app_str(before, "assessment_note"),
-		.authority = app_str(before, "authority"),
-		.answer = app_str(before, "answer"),
-		.feedback_via = app_str(before, "feedback_via"),
+		.legal_reason = json_str(before, "legal_reason"),
+		.assessment_note = json_str(before, "assessment_note"),
+		.authority = json_str(before, "authority"),
+		.answer = json_str(before, "answer"),
+		.feedback_via = json_str(before, "feedback_via"),
 		.answered_at = app_int(before, "answered_at"),
 		.feedback_at = app_int(before, "feedback_at"),
 	};
-	snprintf(r.archived_number, sizeof r.archived_number, "%s", app_str(before, "archived_number"));
-	const char *via = app_str(f, "via");
+	snprintf(r.archived_number, sizeof r.archived_number, "%s", json_str(before, "archived_number"));
+	const char *via = json_str(f, "via");
 	int64_t at = now;
 	if (reject || forward) {
-		r.legal_reason = app_str(f, "legal_reason");
-		r.answer = app_str(f, "answer");
-		r.authority = forward ? app_str(f, "authority") : r.authority;
-		if (*app_str(f, "note"))
-			r.assessment_note = app_str(f, "note");
+		r.legal_reason = json_str(f, "legal_reason");
+		r.answer = json_str(f, "answer");
+		r.authority = forward ? json_str(f, "authority") : r.authority;
+		if (*json_str(f, "note"))
+			r.assessment_note = json_str(f, "note");
 		if (!*r.answer) /* no template for it: the reason is the answer */
-			r.answer = app_str(f, "reason_label");
+			r.answer = json_str(f, "reason_label");
 		r.answered_at = now;
 		r.feedback_at = now;
 		r.feedback_via = app_default_via(before);
 	} else if (route) {
-		r.assessment_note = app_str(f, "note");
+		r.assessment_note = json_str(f, "note");
 	} else if (strcmp(act, "answer") == 0) {
-		r.answer = app_str(f, "answer");
+		r.answer = json_str(f, "answer");
 		r.answered_at = now;
 	} else if (strcmp(act, "request_info") == 0 || strcmp(act, "info_received") == 0) {
 		at = contact_at(f, before, now);
@@ -462,23 +458,23 @@ int app_transition(struct db *db, const char *actor, unsigned actor_role, int64_
 	} else if (interim || feedback) {
 		if (!app_one_of(via, contact_vias))
 			INVALID("via", "error.invalid");
-		if (!*app_str(f, "text"))
+		if (!*json_str(f, "text"))
 			INVALID("text", "error.required");
 		bool sent = strcmp(via, "sms") == 0 || strcmp(via, "email") == 0;
 		at = sent ? now : contact_at(f, before, now);
 		if (at < 0)
 			INVALID("at", "error.invalid");
-		if (strcmp(via, "phone") == 0 && !*app_str(f, "spoke_with"))
+		if (strcmp(via, "phone") == 0 && !*json_str(f, "spoke_with"))
 			INVALID("spoke_with", "error.required");
 		if (feedback) {
 			r.feedback_via = via;
 			r.feedback_at = at;
 		}
 	} else if (strcmp(act, "archive") == 0) {
-		char *title = *app_str(f, "title") ? xstrdup(app_str(f, "title"))
-						   : xasprintf("Başvuru %s: %s", app_str(before, "tracking_code"),
-							       app_str(before, "subject"));
-		int64_t doc = archive_document(db, actor, "application", id, app_str(f, "file_plan_code"), title,
+		char *title = *json_str(f, "title") ? xstrdup(json_str(f, "title"))
+						   : xasprintf("Başvuru %s: %s", json_str(before, "tracking_code"),
+							       json_str(before, "subject"));
+		int64_t doc = archive_document(db, actor, "application", id, json_str(f, "file_plan_code"), title,
 					       petition_file(db, id), r.archived_number);
 		free(title);
 		if (doc == ARCHIVE_NO_CODE)
@@ -515,8 +511,8 @@ int app_transition(struct db *db, const char *actor, unsigned actor_role, int64_
 	if (route || reroute) {
 		result = do_route(db, actor, before, f, targets, now, field, error_key);
 	} else if (reject || forward) {
-		args = json_pack("{s:s,s:s,s:s}", "reason", app_str(f, "reason_label"), "answer", r.answer, "authority",
-				 r.authority);
+		args = json_pack("{s:s,s:s,s:s}", "reason", json_str(f, "reason_label"), "answer", r.answer,
+				 "authority", r.authority);
 		result = app_notify(db, actor, before, "", reject ? "application_rejected" : "application_forwarded",
 				    args, &nid);
 		if (result == APP_OK && nid &&
@@ -529,31 +525,31 @@ int app_transition(struct db *db, const char *actor, unsigned actor_role, int64_
 		if (result == APP_OK)
 			result = app_store_files(db, actor, id, files, "answer", field, error_key);
 	} else if (strcmp(act, "request_info") == 0) {
-		args = json_pack("{s:s}", "question", app_str(f, "question"));
+		args = json_pack("{s:s}", "question", json_str(f, "question"));
 		result = app_notify(db, actor, before, "", "application_info_needed", args, &nid);
 		if (result == APP_OK && nid &&
 		    app_contact_insert(db, actor, id, "info_request", app_default_via(before), now, "",
-				       app_str(f, "question"), nid) < 0)
+				       json_str(f, "question"), nid) < 0)
 			result = APP_ERROR;
-		if (result == APP_OK && appc_set_paused(db, id, true, at, app_str(f, "question"), actor) != 0)
+		if (result == APP_OK && appc_set_paused(db, id, true, at, json_str(f, "question"), actor) != 0)
 			result = APP_ERROR;
 	} else if (strcmp(act, "info_received") == 0) {
 		result = app_routes_move(db, actor, id, "info_requested", "accepted", "info_received", now);
-		if (result == APP_OK && appc_set_paused(db, id, false, at, app_str(f, "note"), actor) != 0)
+		if (result == APP_OK && appc_set_paused(db, id, false, at, json_str(f, "note"), actor) != 0)
 			result = APP_ERROR;
 	} else if (interim || feedback) {
 		bool sent = strcmp(via, "sms") == 0 || strcmp(via, "email") == 0;
 		result = APP_OK;
 		if (sent) {
-			args = json_pack("{s:s,s:s}", "text", app_str(f, "text"), "answer", app_str(f, "text"));
+			args = json_pack("{s:s,s:s}", "text", json_str(f, "text"), "answer", json_str(f, "text"));
 			result = app_notify(db, actor, before, via,
 					    interim ? "application_interim" : "application_feedback", args, &nid);
 			if (result == APP_INVALID)
 				INVALID("via", "error.invalid");
 		}
-		const char *summary = *app_str(f, "summary") ? app_str(f, "summary") : app_str(f, "text");
+		const char *summary = *json_str(f, "summary") ? json_str(f, "summary") : json_str(f, "text");
 		if (result == APP_OK && app_contact_insert(db, actor, id, interim ? "interim" : "final", via, at,
-							   app_str(f, "spoke_with"), summary, nid) <= 0)
+							   json_str(f, "spoke_with"), summary, nid) <= 0)
 			result = APP_ERROR;
 		if (result == APP_OK && appc_stop(db, id, feedback, true, at, act, actor) != 0)
 			result = APP_ERROR;
@@ -597,8 +593,8 @@ int64_t app_log_contact(struct db *db, const char *actor, int64_t id, const json
 	json_t *app = app_row_get(db, id, 0), *logged = NULL;
 	if (!app)
 		goto out;
-	const char *kind = *app_str(fields, "kind") ? app_str(fields, "kind") : "call";
-	const char *via = *app_str(fields, "via") ? app_str(fields, "via") : "phone";
+	const char *kind = *json_str(fields, "kind") ? json_str(fields, "kind") : "call";
+	const char *via = *json_str(fields, "via") ? json_str(fields, "via") : "phone";
 	result = APP_INVALID;
 	if (strcmp(kind, "call") != 0 && strcmp(kind, "interim") != 0 && strcmp(kind, "final") != 0) {
 		*field = "kind";
@@ -613,17 +609,17 @@ int64_t app_log_contact(struct db *db, const char *actor, int64_t id, const json
 		*field = "at";
 		goto out;
 	}
-	if (strcmp(via, "phone") == 0 && !*app_str(fields, "spoke_with")) {
+	if (strcmp(via, "phone") == 0 && !*json_str(fields, "spoke_with")) {
 		*field = "spoke_with";
 		goto out;
 	}
-	if (!*app_str(fields, "summary")) {
+	if (!*json_str(fields, "summary")) {
 		*field = "summary";
 		goto out;
 	}
 	result = APP_ERROR;
-	int64_t cid = app_contact_insert(db, actor, id, kind, via, at, app_str(fields, "spoke_with"),
-					 app_str(fields, "summary"), 0);
+	int64_t cid = app_contact_insert(db, actor, id, kind, via, at, json_str(fields, "spoke_with"),
+					 json_str(fields, "summary"), 0);
 	if (cid <= 0)
 		goto out;
 	/* An interim notice of the stage reached is the reasoned answer Law 3071 asks for. */

@@ -111,7 +111,7 @@ static bool attributes_valid(const json_t *category, const json_t *attrs)
 		bool known = false;
 		size_t i;
 		json_t *d;
-		json_array_foreach(defs, i, d) known = known || strcmp(app_str(d, "code"), key) == 0;
+		json_array_foreach(defs, i, d) known = known || strcmp(json_str(d, "code"), key) == 0;
 		if (!known)
 			return false;
 	}
@@ -119,7 +119,7 @@ static bool attributes_valid(const json_t *category, const json_t *attrs)
 	json_t *d;
 	json_array_foreach(defs, i, d)
 	{
-		json_t *val = json_object_get(attrs, app_str(d, "code"));
+		json_t *val = json_object_get(attrs, json_str(d, "code"));
 		bool given = val && !json_is_null(val) && !(json_is_string(val) && !json_string_length(val)) &&
 			     !(json_is_array(val) && !json_array_size(val));
 		if (!given) {
@@ -127,12 +127,12 @@ static bool attributes_valid(const json_t *category, const json_t *attrs)
 				return false;
 			continue;
 		}
-		const char *type = app_str(d, "datatype");
+		const char *type = json_str(d, "datatype");
 		json_t *keys = json_object_get(d, "values");
 		if (strcmp(type, "number") == 0) {
 			char *end = NULL;
-			if (!json_is_number(val) && !(json_is_string(val) && (strtod(json_string_value(val), &end), end &&
-									      !*end)))
+			if (!json_is_number(val) &&
+			    !(json_is_string(val) && (strtod(json_string_value(val), &end), end && !*end)))
 				return false;
 		} else if (strcmp(type, "datetime") == 0) {
 			int64_t t;
@@ -153,7 +153,7 @@ static bool attributes_valid(const json_t *category, const json_t *attrs)
 				size_t k;
 				json_t *kv;
 				json_array_foreach(keys, k, kv) found = found || (json_is_string(x) &&
-										  strcmp(app_str(kv, "key"),
+										  strcmp(json_str(kv, "key"),
 											 json_string_value(x)) == 0);
 				ok = ok && found;
 			}
@@ -197,10 +197,10 @@ static int check_intake(struct db *db, const json_t *values, json_t **party, jso
 			struct intake *in, const char **field)
 {
 	memset(in, 0, sizeof *in);
-	in->kind = app_str(values, "kind");
-	in->channel = app_str(values, "channel");
-	in->external_id = app_str(values, "external_id");
-	in->key = app_str(values, "idempotency_key");
+	in->kind = json_str(values, "kind");
+	in->channel = json_str(values, "channel");
+	in->external_id = json_str(values, "external_id");
+	in->key = json_str(values, "idempotency_key");
 	if (!app_one_of(in->kind, kinds))
 		return *field = "kind", APP_INVALID;
 	if (!app_one_of(in->channel, channels))
@@ -219,9 +219,9 @@ static int check_intake(struct db *db, const json_t *values, json_t **party, jso
 	if (*field)
 		return APP_INVALID;
 	const char *phone = in->contact.phone, *email = in->contact.email;
-	in->preferred = app_str(values, "preferred_channel");
+	in->preferred = json_str(values, "preferred_channel");
 	if (!*in->preferred) {
-		const char *p = app_str(*party, "preferred_channel");
+		const char *p = json_str(*party, "preferred_channel");
 		in->preferred = app_one_of(p, preferred_channels) ? p : *phone ? "sms" : *email ? "email" : "none";
 		if ((strcmp(in->preferred, "sms") == 0 && !*phone) || (strcmp(in->preferred, "email") == 0 && !*email))
 			in->preferred = *phone ? "sms" : *email ? "email" : "none";
@@ -233,20 +233,20 @@ static int check_intake(struct db *db, const json_t *values, json_t **party, jso
 	const char *cat_field = "category_id";
 	if (json_is_integer(jcat) && json_integer_value(jcat) > 0) {
 		*category = app_category_get(db, json_integer_value(jcat));
-	} else if (*app_str(values, "category_code")) {
+	} else if (*json_str(values, "category_code")) {
 		cat_field = "category_code";
-		*category = app_category_by_code(db, app_str(values, "category_code"));
+		*category = app_category_by_code(db, json_str(values, "category_code"));
 	}
 	if (!*category || !json_is_true(json_object_get(*category, "active")))
 		return *field = cat_field, APP_INVALID;
 	in->category_id = app_int(*category, "id");
-	in->subject = app_str(values, "subject");
+	in->subject = json_str(values, "subject");
 	if (!*in->subject || utf8_length(in->subject) > 300)
 		return *field = "subject", APP_INVALID;
-	in->description = app_str(values, "description");
+	in->description = json_str(values, "description");
 	if (strlen(in->description) > 20000)
 		return *field = "description", APP_INVALID;
-	in->address = *app_str(values, "address") ? app_str(values, "address") : app_str(*party, "address");
+	in->address = *json_str(values, "address") ? json_str(values, "address") : json_str(*party, "address");
 	json_t *jn = json_object_get(values, "neighbourhood_id");
 	if (jn && !json_is_null(jn) && !(json_is_integer(jn) && json_integer_value(jn) == 0)) {
 		in->neighbourhood_id = json_is_integer(jn) ? json_integer_value(jn) : -1;
@@ -265,7 +265,7 @@ static int check_intake(struct db *db, const json_t *values, json_t **party, jso
 	if (has_lat != has_lon)
 		return *field = has_lat ? "lon" : "lat", APP_INVALID;
 	in->has_coordinates = has_lat;
-	in->media_url = app_str(values, "media_url");
+	in->media_url = json_str(values, "media_url");
 	if (*in->media_url && !media_url_valid(in->media_url))
 		return *field = "media_url", APP_INVALID;
 	json_t *attrs = json_object_get(values, "attributes");
@@ -312,8 +312,8 @@ int64_t app_create(struct db *db, const char *actor, const json_t *values, const
 	int rc = db_begin_read(db);
 	if (rc != 0)
 		return app_db_result(rc);
-	int64_t dup = find_duplicate(db, app_str(values, "channel"), app_str(values, "external_id"),
-				     app_str(values, "idempotency_key"));
+	int64_t dup = find_duplicate(db, json_str(values, "channel"), json_str(values, "external_id"),
+				     json_str(values, "idempotency_key"));
 	if (dup == 0)
 		result = check_intake(db, values, &party, &category, now, &in, field);
 	db_rollback(db); /* ends the read: nothing was written */
@@ -341,7 +341,8 @@ int64_t app_create(struct db *db, const char *actor, const json_t *values, const
 	char code[APP_CODE_LEN + 1];
 	if (new_code(db, code) != 0)
 		goto out;
-	fold = app_search_text(in.contact.name, in.subject, in.description, in.address, code, app_str(category, "name_tr"));
+	fold = app_search_text(in.contact.name, in.subject, in.description, in.address, code,
+			       json_str(category, "name_tr"));
 	struct db_stmt *st = db_prep(db, SQL_INSERT);
 	if (!st)
 		goto out;

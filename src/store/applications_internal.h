@@ -10,6 +10,7 @@
 #include "core/clocks.h"
 #include "store/applications.h"
 #include "store/db.h"
+#include "util/json_str.h"
 
 /* ---- applications.c ---- */
 
@@ -17,8 +18,6 @@
 bool app_one_of(const char *s, const char *const *names);
 /* DB_BUSY -> APP_BUSY, anything else -> APP_ERROR. */
 int app_db_result(int rc);
-/* The string member name of o, or "" (never NULL). */
-const char *app_str(const json_t *o, const char *name);
 /* The integer member name of o, or 0. */
 int64_t app_int(const json_t *o, const char *name);
 /* The stored row of application id as JSON (the fields of the header without clocks and lists; the raw clock

@@ -217,8 +217,8 @@ static void decorate(struct db *db, struct reader *r, const struct appc_input *i
 		if (app_category_policy(db, in->category_id, &r->cache[k].policy, NULL) != 0)
 			clock_policy_default(&r->cache[k].policy);
 	}
-	json_object_set_new(o, "category_code", json_string(app_str(r->cache[k].category, "code")));
-	json_object_set_new(o, "category_name", json_string(app_str(r->cache[k].category, "name_tr")));
+	json_object_set_new(o, "category_code", json_string(json_str(r->cache[k].category, "code")));
+	json_object_set_new(o, "category_name", json_string(json_str(r->cache[k].category, "name_tr")));
 	json_object_set_new(o, "clocks", appc_clocks_json(db, &r->cal, &r->cache[k].policy, in, now));
 }
 
@@ -331,7 +331,7 @@ static json_t *stages(struct db *db, int64_t id)
 	char last[32] = "";
 	while (db_step(st) == DB_ROW) {
 		json_t *after = json_loads(db_col_text(st, 1), 0, NULL);
-		const char *state = app_str(after, "state");
+		const char *state = json_str(after, "state");
 		if (*state && strcmp(state, last) != 0) {
 			snprintf(last, sizeof last, "%s", state);
 			json_array_append_new(out, json_pack("{s:s,s:I}", "state", state, "at",
@@ -367,7 +367,7 @@ json_t *app_track(struct db *db, const char *code, const char *phone_last4)
 			      "received_at", (json_int_t)db_col_int(st, 6));
 	db_reset(st);
 	json_t *category = app_category_get(db, category_id);
-	json_object_set_new(o, "category_name", json_string(app_str(category, "name_tr")));
+	json_object_set_new(o, "category_name", json_string(json_str(category, "name_tr")));
 	json_decref(category);
 	json_object_set_new(o, "stages", stages(db, id));
 	return o;

@@ -10,13 +10,14 @@
 #include "store/agenda.h"
 #include "store/appointments.h"
 #include "store/audit.h"
-#include "store/outbox.h"
 #include "store/listing.h"
+#include "store/outbox.h"
 #include "store/parties.h"
 #include "store/requester.h"
 #include "store/setup.h"
 #include "util/buf.h"
 #include "util/csv.h"
+#include "util/json_str.h"
 #include "util/log.h"
 #include "util/turkish.h"
 #include "util/xalloc.h"
@@ -312,12 +313,6 @@ static char *search_text_of(const char *name, const char *contact, const char *s
 	return folded;
 }
 
-static const char *str_field(const json_t *values, const char *name)
-{
-	const char *s = json_string_value(json_object_get(values, name));
-	return s ? s : "";
-}
-
 static bool one_of(const char *s, const char *const *names)
 {
 	for (; *names; names++)
@@ -355,8 +350,8 @@ int64_t appt_insert(struct db *db, const char *actor, const json_t *values, enum
 	if (!field)
 		field = &dummy;
 	*field = NULL;
-	const char *kind = str_field(values, "kind"), *channel = str_field(values, "channel");
-	const char *subject = str_field(values, "subject");
+	const char *kind = json_str(values, "kind"), *channel = json_str(values, "channel");
+	const char *subject = json_str(values, "subject");
 	json_t *jparty = json_object_get(values, "party_id");
 	int64_t party_id = json_is_integer(jparty) ? json_integer_value(jparty) : 0;
 	json_t *jatt = json_object_get(values, "attendees");
@@ -387,7 +382,7 @@ int64_t appt_insert(struct db *db, const char *actor, const json_t *values, enum
 	char *search = NULL;
 	if (party_id) {
 		party = party_get(db, party_id, false);
-		if (!party || strcmp(str_field(party, "kind"), kind) != 0) {
+		if (!party || strcmp(json_str(party, "kind"), kind) != 0) {
 			*field = "party_id";
 			result = APPT_INVALID;
 			goto out;
@@ -428,18 +423,18 @@ int64_t appt_insert(struct db *db, const char *actor, const json_t *values, enum
 	db_bind_text(st, i++, kind);
 	db_bind_id_or_null(st, i++, party_id);
 	db_bind_text(st, i++, c.name);
-	db_bind_text(st, i++, str_field(values, "contact_person"));
+	db_bind_text(st, i++, json_str(values, "contact_person"));
 	db_bind_text(st, i++, c.phone);
 	db_bind_text(st, i++, c.email);
 	db_bind_int(st, i++, attendees);
 	db_bind_text(st, i++, subject);
 	db_bind_text(st, i++, channel);
-	db_bind_text(st, i++, str_field(values, "preferred"));
+	db_bind_text(st, i++, json_str(values, "preferred"));
 	db_bind_int(st, i++, now);
 	db_bind_text(st, i++, actor);
 	db_bind_int(st, i++, now);
 	db_bind_text(st, i++, actor);
-	search = search_text_of(c.name, str_field(values, "contact_person"), subject, code);
+	search = search_text_of(c.name, json_str(values, "contact_person"), subject, code);
 	db_bind_text(st, i++, search);
 	rc = db_step(st);
 	if (rc != DB_ROW) {
@@ -552,7 +547,7 @@ static int details_from_fields(const json_t *fields, struct appt_row *r, char **
 	json_t *fu;
 	json_array_foreach(v, i, fu)
 	{
-		const char *text = str_field(fu, "text"), *owner = str_field(fu, "owner"), *due = str_field(fu, "due");
+		const char *text = json_str(fu, "text"), *owner = json_str(fu, "owner"), *due = json_str(fu, "due");
 		bool bad = !json_is_object(fu) || !*text || strlen(text) > 2000 || strlen(owner) > 200 ||
 			   (*due && !iso_date_parse(due));
 		if (bad) {
@@ -586,9 +581,9 @@ static int write_followups(struct db *db, int64_t id, const json_t *list)
 			return -1;
 		db_bind_int(st, 1, id);
 		db_bind_int(st, 2, (int64_t)i);
-		db_bind_text(st, 3, str_field(fu, "text"));
-		db_bind_text(st, 4, str_field(fu, "owner"));
-		db_bind_text(st, 5, str_field(fu, "due"));
+		db_bind_text(st, 3, json_str(fu, "text"));
+		db_bind_text(st, 4, json_str(fu, "owner"));
+		db_bind_text(st, 5, json_str(fu, "due"));
 		if (db_step(st) != DB_OK)
 			return -1;
 	}
@@ -605,7 +600,7 @@ static int book_time(struct db *db, const char *actor, const json_t *req, const 
 		*error_key = "error.invalid";
 		return APPT_INVALID;
 	}
-	bool citizen = strcmp(str_field(req, "kind"), "citizen") == 0;
+	bool citizen = strcmp(json_str(req, "kind"), "citizen") == 0;
 	json_t *jd = json_object_get(fields, "duration_min");
 	int64_t duration = 0;
 	if (jd && !json_is_null(jd)) {
@@ -627,12 +622,12 @@ static int book_time(struct db *db, const char *actor, const json_t *req, const 
 	if (r->agenda_item_id) {
 		rc = agenda_reschedule(db, actor, r->agenda_item_id, starts_at, ends_at, allow, &found);
 	} else {
-		char *title = xasprintf("%s: %s", str_field(req, "requester_name"), str_field(req, "subject"));
+		char *title = xasprintf("%s: %s", json_str(req, "requester_name"), json_str(req, "subject"));
 		struct agenda_item item = {
 			.kind = AGENDA_APPOINTMENT,
 			.category = citizen ? AGENDA_CAT_CITIZEN : AGENDA_CAT_INSTITUTION,
 			.title = title,
-			.location = str_field(fields, "location"),
+			.location = json_str(fields, "location"),
 			.starts_at = starts_at,
 			.ends_at = ends_at,
 			.source_type = "appointment_request",
@@ -672,8 +667,8 @@ static int invitation(struct db *db, const json_t *req, enum lang lang, int64_t 
 	int rc = -1;
 	if (o && agenda_item_from_json(o, &item) == 0) {
 		struct ical_invitation inv = {.organizer_name = "Özel Kalem Müdürlüğü",
-					      .attendee_name = str_field(req, "requester_name"),
-					      .attendee_email = str_field(req, "email"),
+					      .attendee_name = json_str(req, "requester_name"),
+					      .attendee_email = json_str(req, "email"),
 					      .lang = lang,
 					      .now = (int64_t)time(NULL)};
 		rc = ical_event_for_item(out, &item, &inv);
@@ -730,7 +725,7 @@ int appt_transition(struct db *db, const char *actor, unsigned actor_role, int64
 		result = APPT_NOT_FOUND;
 		goto out;
 	}
-	const struct wf_state *from = wf_state_by_name(&appointment_flow, str_field(before, "state"));
+	const struct wf_state *from = wf_state_by_name(&appointment_flow, json_str(before, "state"));
 	const struct wf_transition *t = from ? wf_find(&appointment_flow, from->id, action, actor_role, error_key)
 					     : NULL;
 	if (!t) {
@@ -749,12 +744,12 @@ int appt_transition(struct db *db, const char *actor, unsigned actor_role, int64
 		.agenda_item_id = json_integer_value(json_object_get(before, "agenda_item_id")),
 		.starts_at = json_integer_value(json_object_get(before, "starts_at")),
 		.ends_at = json_integer_value(json_object_get(before, "ends_at")),
-		.decline_reason = str_field(before, "decline_reason"),
-		.deputy = str_field(before, "deputy"),
-		.informed_via = str_field(before, "informed_via"),
-		.notes = str_field(before, "notes"),
-		.participants = str_field(before, "participants"),
-		.outcome = str_field(before, "outcome"),
+		.decline_reason = json_str(before, "decline_reason"),
+		.deputy = json_str(before, "deputy"),
+		.informed_via = json_str(before, "informed_via"),
+		.notes = json_str(before, "notes"),
+		.participants = json_str(before, "participants"),
+		.outcome = json_str(before, "outcome"),
 	};
 	const char *act = t->action;
 	bool send = t->notify_template != NULL;
@@ -768,16 +763,16 @@ int appt_transition(struct db *db, const char *actor, unsigned actor_role, int64
 			goto out;
 		}
 	} else if (strcmp(act, "decline") == 0) {
-		r.decline_reason = str_field(fields, "reason");
+		r.decline_reason = json_str(fields, "reason");
 	} else if (strcmp(act, "delegate") == 0) {
-		r.deputy = str_field(fields, "deputy");
+		r.deputy = json_str(fields, "deputy");
 	} else if (strcmp(act, "schedule") == 0 || strcmp(act, "reschedule") == 0) {
 		result = book_time(db, actor, before, fields, &r, error_key, field, conflicts);
 		if (result != APPT_OK)
 			goto out;
 		result = APPT_ERROR;
 	} else if (strcmp(act, "inform") == 0) {
-		const char *via = *str_field(fields, "via") ? str_field(fields, "via") : "notification";
+		const char *via = *json_str(fields, "via") ? json_str(fields, "via") : "notification";
 		if (strcmp(via, "notification") != 0 && strcmp(via, "phone") != 0) {
 			*field = "via";
 			*error_key = "error.invalid";
@@ -837,7 +832,7 @@ int appt_transition(struct db *db, const char *actor, unsigned actor_role, int64
 		goto out;
 	/* A requester told the time by notification is sent its moves and its cancellation too (one told by phone
 	 * is called again: the request is back in "scheduled"). */
-	bool was_informed = strcmp(str_field(before, "informed_via"), "notification") == 0;
+	bool was_informed = strcmp(json_str(before, "informed_via"), "notification") == 0;
 	bool rescheduled = strcmp(act, "reschedule") == 0;
 	const char *tmpl = t->notify_template;
 	if (rescheduled && was_informed)
@@ -847,7 +842,7 @@ int appt_transition(struct db *db, const char *actor, unsigned actor_role, int64
 	const char *place = "";
 	if (r.agenda_item_id) {
 		item = agenda_item_get(db, r.agenda_item_id);
-		place = str_field(item, "location");
+		place = json_str(item, "location");
 	}
 	if (send) {
 		const char *ics_type = NULL;
@@ -860,7 +855,7 @@ int appt_transition(struct db *db, const char *actor, unsigned actor_role, int64
 		}
 		bool invite = strcmp(tmpl, "appointment_scheduled") == 0 || strcmp(tmpl, "appointment_rescheduled") == 0;
 		if ((invite || strcmp(tmpl, "appointment_cancelled") == 0) && r.agenda_item_id &&
-		    *str_field(after, "email")) {
+		    *json_str(after, "email")) {
 			/* The agenda item keeps its UID and counts its SEQUENCE: calendars update the event in place. */
 			if (invitation(db, after, REQUESTER_LANG, r.agenda_item_id, &ics) != 0)
 				log_warn("appointment %lld: no .ics", (long long)id);
@@ -925,15 +920,15 @@ int appt_set_details(struct db *db, const char *actor, int64_t id, const json_t 
 		result = APPT_NOT_FOUND;
 		goto out;
 	}
-	if (strcmp(str_field(before, "state"), "held") != 0) {
+	if (strcmp(json_str(before, "state"), "held") != 0) {
 		*error_key = WF_ERR_ACTION;
 		result = APPT_STATE;
 		goto out;
 	}
 	struct appt_row r = {
-		.notes = str_field(before, "notes"),
-		.participants = str_field(before, "participants"),
-		.outcome = str_field(before, "outcome"),
+		.notes = json_str(before, "notes"),
+		.participants = json_str(before, "participants"),
+		.outcome = json_str(before, "outcome"),
 	};
 	result = details_from_fields(fields, &r, &scratch, &followups, error_key, field);
 	if (result != APPT_OK)
@@ -1058,7 +1053,7 @@ int appt_search_backfill(struct db *db)
 				rc = -1;
 				break;
 			}
-			db_bind_text(up, 1, str_field(o, "text"));
+			db_bind_text(up, 1, json_str(o, "text"));
 			db_bind_int(up, 2, json_integer_value(json_object_get(o, "id")));
 			if (db_step(up) != DB_OK) {
 				rc = -1;
@@ -1112,26 +1107,26 @@ int appt_export_csv(struct db *db, const struct appt_filter *f, enum lang lang, 
 			if (rows >= APPT_CSV_MAX_ROWS)
 				break;
 			char kind_key[64], channel_key[64], prio_key[64], created[17], when[17], count[16];
-			const struct wf_state *s = wf_state_by_name(&appointment_flow, str_field(o, "state"));
+			const struct wf_state *s = wf_state_by_name(&appointment_flow, json_str(o, "state"));
 			int64_t prio = json_integer_value(json_object_get(o, "priority"));
-			snprintf(kind_key, sizeof kind_key, "appt.kind.%s", str_field(o, "kind"));
-			snprintf(channel_key, sizeof channel_key, "appt.channel.%s", str_field(o, "channel"));
+			snprintf(kind_key, sizeof kind_key, "appt.kind.%s", json_str(o, "kind"));
+			snprintf(channel_key, sizeof channel_key, "appt.channel.%s", json_str(o, "channel"));
 			snprintf(prio_key, sizeof prio_key, "appt.priority.%lld", (long long)prio);
 			snprintf(count, sizeof count, "%lld", (long long)json_integer_value(json_object_get(o, "attendees")));
 			csv_time(json_integer_value(json_object_get(o, "created_at")), created);
 			csv_time(json_integer_value(json_object_get(o, "starts_at")), when);
-			const char *row[N] = {str_field(o, "tracking_code"),
+			const char *row[N] = {json_str(o, "tracking_code"),
 					      i18n_get(lang, kind_key),
-					      str_field(o, "requester_name"),
-					      str_field(o, "contact_person"),
-					      str_field(o, "subject"),
+					      json_str(o, "requester_name"),
+					      json_str(o, "contact_person"),
+					      json_str(o, "subject"),
 					      i18n_get(lang, channel_key),
 					      count,
-					      s ? i18n_get(lang, s->label_key) : str_field(o, "state"),
+					      s ? i18n_get(lang, s->label_key) : json_str(o, "state"),
 					      prio ? i18n_get(lang, prio_key) : "",
 					      created,
 					      when,
-					      str_field(o, "outcome")};
+					      json_str(o, "outcome")};
 			csv_add_row(out, row, N, ';');
 			rows++;
 		}

@@ -19,6 +19,7 @@
 #include "store/neighbourhoods.h"
 #include "store/parties.h"
 #include "util/csv.h"
+#include "util/json_str.h"
 #include "util/log.h"
 #include "util/turkish.h"
 #include "util/xalloc.h"
@@ -590,17 +591,11 @@ static bool first_in_file(struct import *im, size_t line, const char *column, co
 	return true;
 }
 
-static const char *str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
-
 /* The natural key of a directorate row: its code. Returns the existing id, 0 for new, -1 for a database error,
  * -2 when the row is refused. */
 static int64_t directorate_match(struct import *im, size_t line, json_t *given)
 {
-	const char *code = str(given, "code");
+	const char *code = json_str(given, "code");
 	if (!first_in_file(im, line, label_of(im, "code"), code))
 		return -2;
 	return lookup_id(im->db, SQL_DIRECTORATE_BY_CODE, code, NULL);
@@ -608,16 +603,16 @@ static int64_t directorate_match(struct import *im, size_t line, json_t *given)
 
 static int64_t neighbourhood_match(struct import *im, size_t line, json_t *given)
 {
-	char *fold = tr_fold(str(given, "name"));
+	char *fold = tr_fold(json_str(given, "name"));
 	bool first = first_in_file(im, line, label_of(im, "name"), fold);
 	free(fold);
-	return first ? neighbourhood_by_name(im->db, str(given, "name")) : -2;
+	return first ? neighbourhood_by_name(im->db, json_str(given, "name")) : -2;
 }
 
 static int64_t party_match(struct import *im, size_t line, json_t *given)
 {
-	const char *tckn = str(given, "tckn"), *name = str(given, "name"), *phone = str(given, "phone");
-	const char *kind = str(given, "kind");
+	const char *tckn = json_str(given, "tckn"), *name = json_str(given, "name"), *phone = json_str(given, "phone");
+	const char *kind = json_str(given, "kind");
 	char *key;
 	int64_t id;
 	if (*tckn) {
@@ -645,34 +640,34 @@ static int64_t party_match(struct import *im, size_t line, json_t *given)
 static bool party_rules(struct import *im, size_t line, json_t *given, json_t *values)
 {
 	bool ok = true;
-	const char *kind = str(values, "kind");
+	const char *kind = json_str(values, "kind");
 	if (!strcmp(kind, "institution")) {
-		if (!*str(values, "institution_kind")) {
+		if (!*json_str(values, "institution_kind")) {
 			problem(im, line, label_of(im, "institution_kind"), "csv.error.institution_kind_missing", NULL);
 			ok = false;
 		}
-		if (*str(values, "tckn")) {
+		if (*json_str(values, "tckn")) {
 			problem(im, line, label_of(im, "tckn"), "csv.error.tckn_institution", NULL);
 			ok = false;
 		}
-	} else if (*str(given, "institution_kind")) {
+	} else if (*json_str(given, "institution_kind")) {
 		problem(im, line, label_of(im, "institution_kind"), "csv.error.institution_kind_citizen", NULL);
 		ok = false;
 	} else {
 		json_object_set_new(values, "institution_kind", json_string(""));
 	}
-	const char *channel = str(given, "preferred_channel");
-	if (!strcmp(channel, "email") && !*str(values, "email")) {
+	const char *channel = json_str(given, "preferred_channel");
+	if (!strcmp(channel, "email") && !*json_str(values, "email")) {
 		problem(im, line, label_of(im, "preferred_channel"), "csv.error.channel_email", NULL);
 		ok = false;
-	} else if ((!strcmp(channel, "sms") || !strcmp(channel, "phone")) && !*str(values, "phone")) {
+	} else if ((!strcmp(channel, "sms") || !strcmp(channel, "phone")) && !*json_str(values, "phone")) {
 		problem(im, line, label_of(im, "preferred_channel"), "csv.error.channel_phone", NULL);
 		ok = false;
-	} else if (!*str(values, "preferred_channel")) {
+	} else if (!*json_str(values, "preferred_channel")) {
 		/* Not in the file, new record: the first way of reaching them that the row gives. */
 		json_object_set_new(values, "preferred_channel",
-				    json_string(*str(values, "phone")   ? "phone"
-						: *str(values, "email") ? "email"
+				    json_string(*json_str(values, "phone")   ? "phone"
+						: *json_str(values, "email") ? "email"
 									: "letter"));
 	}
 	return ok;
@@ -731,7 +726,7 @@ static const char *key_column(struct import *im, const json_t *values)
 {
 	if (im->spec->columns == directorate_columns)
 		return "code";
-	if (im->spec->columns == party_columns && *str(values, "tckn"))
+	if (im->spec->columns == party_columns && *json_str(values, "tckn"))
 		return "tckn";
 	return "name";
 }
@@ -763,9 +758,9 @@ static void data_row(struct import *im, size_t line, char **fields, size_t n)
 		goto out;
 	/* A party without a kind is an institution if it has an institution kind, else a citizen (new rows) or
 	 * what it was (updates). */
-	if (spec->columns == party_columns && !*str(given, "kind")) {
+	if (spec->columns == party_columns && !*json_str(given, "kind")) {
 		json_object_del(given, "kind");
-		if (*str(given, "institution_kind"))
+		if (*json_str(given, "institution_kind"))
 			json_object_set_new(given, "kind", json_string("institution"));
 	}
 

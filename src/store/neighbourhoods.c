@@ -6,6 +6,7 @@
 #include "store/listing.h"
 #include "store/neighbourhoods.h"
 #include "store/refdata.h"
+#include "util/json_str.h"
 #include "util/turkish.h"
 
 #define COLS "id, name, muhtar_name, muhtar_phone, muhtar_email, population, lat_e6, lon_e6, active, sort_key"
@@ -83,12 +84,6 @@ json_t *neighbourhood_options(struct db *db)
 	return list;
 }
 
-static const char *text_of(const json_t *values, const char *name)
-{
-	const char *s = json_string_value(json_object_get(values, name));
-	return s ? s : "";
-}
-
 /* Binds an integer member, or NULL when it is null or absent. */
 static void bind_int_or_null(struct db_stmt *st, int i, const json_t *values, const char *name)
 {
@@ -101,7 +96,7 @@ static void bind_int_or_null(struct db_stmt *st, int i, const json_t *values, co
 
 int64_t neighbourhood_save(struct db *db, const char *actor, int64_t id, const json_t *values)
 {
-	const char *name = text_of(values, "name");
+	const char *name = json_str(values, "name");
 	char *fold = tr_fold(name), *key = tr_sort_key(name);
 	int64_t now = (int64_t)time(NULL);
 	json_t *before = id ? neighbourhood_get(db, id) : NULL;
@@ -129,9 +124,9 @@ int64_t neighbourhood_save(struct db *db, const char *actor, int64_t id, const j
 	db_bind_text(st, i++, name);
 	db_bind_text(st, i++, fold);
 	db_bind_text(st, i++, key);
-	db_bind_text(st, i++, text_of(values, "muhtar_name"));
-	db_bind_text(st, i++, text_of(values, "muhtar_phone"));
-	db_bind_text(st, i++, text_of(values, "muhtar_email"));
+	db_bind_text(st, i++, json_str(values, "muhtar_name"));
+	db_bind_text(st, i++, json_str(values, "muhtar_phone"));
+	db_bind_text(st, i++, json_str(values, "muhtar_email"));
 	/* The column is NOT NULL: an unknown population is stored as 0. */
 	db_bind_int(st, i++, json_is_integer(population) ? json_integer_value(population) : 0);
 	bind_int_or_null(st, i++, values, "lat_e6");

@@ -46,6 +46,7 @@
 #include "store/listing.h"
 #include "store/parties.h"
 #include "util/buf.h"
+#include "util/json_str.h"
 #include "util/log.h"
 #include "util/turkish.h"
 #include "util/xalloc.h"
@@ -879,12 +880,6 @@ out:
 
 /* ---- saving ---- */
 
-static const char *str(const json_t *values, const char *key)
-{
-	const char *s = json_string_value(json_object_get(values, key));
-	return s ? s : "";
-}
-
 static bool one_of(const char *s, const char *const *choices)
 {
 	for (; *choices; choices++)
@@ -968,10 +963,11 @@ int64_t party_save(struct db *db, const char *actor, int64_t id, const json_t *v
 	static const char *const kinds[] = {"citizen", "institution", NULL};
 	static const char *const institution_kinds[] = {"public", "private", "ngo", NULL};
 	static const char *const channels[] = {"phone", "sms", "email", "letter", NULL};
-	const char *kind = str(values, "kind"), *institution_kind = str(values, "institution_kind");
-	const char *name = str(values, "name"), *tckn = str(values, "tckn"), *phone_in = str(values, "phone");
-	const char *address = str(values, "address"), *channel = str(values, "preferred_channel");
-	const char *contact = str(values, "contact_person");
+	const char *kind = json_str(values, "kind"), *institution_kind = json_str(values, "institution_kind");
+	const char *name = json_str(values, "name"), *tckn = json_str(values, "tckn"),
+		   *phone_in = json_str(values, "phone");
+	const char *address = json_str(values, "address"), *channel = json_str(values, "preferred_channel");
+	const char *contact = json_str(values, "contact_person");
 	json_t *nb = json_object_get(values, "neighbourhood_id");
 	int64_t neighbourhood_id = json_is_integer(nb) ? json_integer_value(nb) : 0;
 	json_t *consent = json_object_get(values, "kvkk_consent");
@@ -979,7 +975,7 @@ int64_t party_save(struct db *db, const char *actor, int64_t id, const json_t *v
 	bool institution = strcmp(kind, "institution") == 0;
 	char phone[PHONE_E164_SIZE] = "";
 	int64_t now = (int64_t)time(NULL), result = -1;
-	char *email = xstrdup(str(values, "email")), *sort_key = NULL, *search_text = NULL;
+	char *email = xstrdup(json_str(values, "email")), *sort_key = NULL, *search_text = NULL;
 	json_t *before = NULL;
 	for (char *p = email; *p; p++)
 		*p = (char)tolower((unsigned char)*p);

@@ -3,20 +3,14 @@
 #include "core/validate.h"
 #include "store/requester.h"
 #include "util/buf.h"
+#include "util/json_str.h"
 #include "util/log.h"
-
-/* The string member name of o (o may be NULL), or "". */
-static const char *str_field(const json_t *o, const char *name)
-{
-	const char *s = json_string_value(json_object_get(o, name));
-	return s ? s : "";
-}
 
 /* The string member name of values, or the same member of party when values has none. */
 static const char *given_or_party(const json_t *values, const json_t *party, const char *name,
 				  const char *party_name)
 {
-	return *str_field(values, name) ? str_field(values, name) : str_field(party, party_name);
+	return *json_str(values, name) ? json_str(values, name) : json_str(party, party_name);
 }
 
 const char *requester_phone_email_check(const char *phone, const char *email, char phone_out[PHONE_E164_SIZE])

@@ -14,6 +14,7 @@
 #include "store/parties.h"
 #include "store/requester.h"
 #include "store/walkins.h"
+#include "util/json_str.h"
 #include "util/xalloc.h"
 
 #define COLS                                                                                                      \
@@ -90,12 +91,6 @@ json_t *walkin_get(struct db *db, int64_t id)
 	return o;
 }
 
-static const char *str_field(const json_t *o, const char *name)
-{
-	const char *s = json_string_value(json_object_get(o, name));
-	return s ? s : "";
-}
-
 /* An optional integer member: dflt when absent, null or 0; -1 when not an integer. */
 static int64_t int_field(const json_t *o, const char *name, int64_t dflt)
 {
@@ -136,9 +131,9 @@ static int arrival_check(struct db *db, const json_t *values, struct arrival *a,
 {
 	json_t *party = NULL;
 	int rc = -1;
-	const char *kind = str_field(values, "kind"), *name = str_field(values, "name");
-	const char *phone = str_field(values, "phone"), *email = str_field(values, "email");
-	const char *institution = str_field(values, "institution");
+	const char *kind = json_str(values, "kind"), *name = json_str(values, "name");
+	const char *phone = json_str(values, "phone"), *email = json_str(values, "email");
+	const char *institution = json_str(values, "institution");
 	json_t *jparty = json_object_get(values, "party_id");
 	a->party_id = int_field(values, "party_id", 0);
 	if (a->party_id < 0 || (jparty && !json_is_null(jparty) && !json_is_integer(jparty))) {
@@ -151,21 +146,21 @@ static int arrival_check(struct db *db, const json_t *values, struct arrival *a,
 			*field = "party_id";
 			goto out;
 		}
-		bool is_institution = strcmp(str_field(party, "kind"), "institution") == 0;
+		bool is_institution = strcmp(json_str(party, "kind"), "institution") == 0;
 		if (!*kind)
 			kind = is_institution ? "institution" : "citizen";
 		if (is_institution) {
 			if (!*institution)
-				institution = str_field(party, "name");
+				institution = json_str(party, "name");
 			if (!*name)
-				name = str_field(party, "contact_person");
+				name = json_str(party, "contact_person");
 		} else if (!*name) {
-			name = str_field(party, "name");
+			name = json_str(party, "name");
 		}
 		if (!*phone)
-			phone = str_field(party, "phone");
+			phone = json_str(party, "phone");
 		if (!*email)
-			email = str_field(party, "email");
+			email = json_str(party, "email");
 	}
 	if (!*kind)
 		kind = "citizen";
@@ -187,7 +182,7 @@ static int arrival_check(struct db *db, const json_t *values, struct arrival *a,
 	*field = requester_phone_email_check(phone, email, a->phone);
 	if (*field)
 		goto out;
-	if (!*str_field(values, "subject")) {
+	if (!*json_str(values, "subject")) {
 		*field = "subject";
 		goto out;
 	}
@@ -206,7 +201,7 @@ static int arrival_check(struct db *db, const json_t *values, struct arrival *a,
 		agenda_settings_load(db, &s);
 		a->duration_min = strcmp(kind, "institution") == 0 ? s.duration_institution_min : s.duration_citizen_min;
 	}
-	const char *tckn = str_field(values, "tckn");
+	const char *tckn = json_str(values, "tckn");
 	if (json_is_true(json_object_get(values, "new_party"))) {
 		if (a->party_id) {
 			*field = "party_id";
@@ -287,10 +282,10 @@ int64_t walkin_create(struct db *db, const char *actor, const json_t *values, co
 	db_bind_text(st, i++, a.kind);
 	db_bind_text(st, i++, a.institution);
 	db_bind_int(st, i++, a.attendees);
-	db_bind_text(st, i++, str_field(values, "subject"));
+	db_bind_text(st, i++, json_str(values, "subject"));
 	db_bind_int(st, i++, a.duration_min);
 	db_bind_int(st, i++, now);
-	db_bind_text(st, i++, str_field(values, "notes"));
+	db_bind_text(st, i++, json_str(values, "notes"));
 	db_bind_int(st, i++, now);
 	db_bind_text(st, i++, actor);
 	db_bind_int(st, i++, now);
@@ -321,19 +316,19 @@ done:
 /* The appointment request a walk-in turns into. */
 static json_t *request_values(struct db *db, const json_t *w, const json_t *fields)
 {
-	const char *kind = str_field(w, "kind");
+	const char *kind = json_str(w, "kind");
 	bool institution = strcmp(kind, "institution") == 0;
 	json_t *v = json_pack("{s:s,s:s,s:s,s:s,s:s,s:O?,s:O?,s:s,s:s}", "kind", kind, "requester_name",
-			      institution ? str_field(w, "institution") : str_field(w, "name"), "contact_person",
-			      institution ? str_field(w, "name") : "", "phone", str_field(w, "phone"), "email",
-			      str_field(w, "email"), "attendees", json_object_get(w, "attendees"), "subject",
+			      institution ? json_str(w, "institution") : json_str(w, "name"), "contact_person",
+			      institution ? json_str(w, "name") : "", "phone", json_str(w, "phone"), "email",
+			      json_str(w, "email"), "attendees", json_object_get(w, "attendees"), "subject",
 			      json_object_get(w, "subject"), "channel", "walk_in", "preferred",
-			      str_field(fields, "preferred"));
+			      json_str(fields, "preferred"));
 	/* the party goes with the request when it is of the request's kind (appt_insert checks that) */
 	int64_t party_id = json_integer_value(json_object_get(w, "party_id"));
 	if (party_id) {
 		json_t *p = party_get(db, party_id, false);
-		if (p && strcmp(str_field(p, "kind"), kind) == 0)
+		if (p && strcmp(json_str(p, "kind"), kind) == 0)
 			json_object_set_new(v, "party_id", json_integer(party_id));
 		json_decref(p);
 	}
@@ -366,7 +361,7 @@ int walkin_transition(struct db *db, const char *actor, unsigned actor_role, int
 		result = WALKIN_NOT_FOUND;
 		goto out;
 	}
-	const struct wf_state *from = wf_state_by_name(&walkin_flow, str_field(before, "state"));
+	const struct wf_state *from = wf_state_by_name(&walkin_flow, json_str(before, "state"));
 	const struct wf_transition *t = from ? wf_find(&walkin_flow, from->id, action, actor_role, error_key) : NULL;
 	if (!t) {
 		result = *error_key && strcmp(*error_key, WF_ERR_FORBIDDEN) == 0 ? WALKIN_FORBIDDEN : WALKIN_STATE;
@@ -376,7 +371,7 @@ int walkin_transition(struct db *db, const char *actor, unsigned actor_role, int
 	int64_t called_at = json_integer_value(json_object_get(before, "called_at"));
 	int64_t ended_at = json_integer_value(json_object_get(before, "ended_at"));
 	int64_t appt_id = json_integer_value(json_object_get(before, "appointment_id"));
-	const char *old_notes = str_field(before, "notes"), *add = str_field(fields, "notes");
+	const char *old_notes = json_str(before, "notes"), *add = json_str(fields, "notes");
 	notes = *add ? (*old_notes ? xasprintf("%s\n%s", old_notes, add) : xstrdup(add)) : xstrdup(old_notes);
 	if (t->to == WALKIN_CALLED_IN)
 		called_at = now;

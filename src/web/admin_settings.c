@@ -5,6 +5,7 @@
 #include "store/db.h"
 #include "store/settings.h"
 #include "store/setup.h"
+#include "util/json_str.h"
 #include "web/admin_settings.h"
 #include "web/form.h"
 #include "web/page.h"
@@ -132,12 +133,6 @@ void h_admin_settings(struct req *r)
 	render(r, 200, values, NULL, secrets);
 }
 
-static const char *text(const json_t *values, const char *name)
-{
-	const char *s = json_string_value(json_object_get(values, name));
-	return s ? s : "";
-}
-
 static bool all_digits(const char *s, size_t n)
 {
 	if (strlen(s) != n)
@@ -184,21 +179,21 @@ static bool header_name_valid(const char *s)
 /* The checks the field table cannot express. */
 static void check_more(struct req *r, json_t *values, json_t *errors)
 {
-	const char *detsis = text(values, "detsis_unit");
+	const char *detsis = json_str(values, "detsis_unit");
 	if (*detsis && !all_digits(detsis, 8))
 		form_error(r, errors, &settings_fields[F_DETSIS], "settings.error.detsis");
-	const char *host = text(values, "smtp_host");
+	const char *host = json_str(values, "smtp_host");
 	if (*host && !host_valid(host))
 		form_error(r, errors, &settings_fields[F_SMTP_HOST], "error.invalid");
-	if (*host && !*text(values, "smtp_from_address"))
+	if (*host && !*json_str(values, "smtp_from_address"))
 		form_error(r, errors, &settings_fields[F_SMTP_FROM_ADDRESS], "error.required");
-	const char *url = text(values, "sms_url");
+	const char *url = json_str(values, "sms_url");
 	if (*url && !url_valid(url))
 		form_error(r, errors, &settings_fields[F_SMS_URL], "settings.error.url");
-	const char *header = text(values, "sms_auth_header");
+	const char *header = json_str(values, "sms_auth_header");
 	if (*header && !header_name_valid(header))
 		form_error(r, errors, &settings_fields[F_SMS_AUTH_HEADER], "settings.error.header");
-	const char *sender = text(values, "sms_sender_id");
+	const char *sender = json_str(values, "sms_sender_id");
 	for (const char *p = sender; *p; p++)
 		if (!isalnum((unsigned char)*p) && *p != ' ' && *p != '.' && *p != '-') {
 			form_error(r, errors, &settings_fields[F_SMS_SENDER], "settings.error.sender");
@@ -206,8 +201,8 @@ static void check_more(struct req *r, json_t *values, json_t *errors)
 		}
 	/* The message must reach the gateway: {to} and {text} in the URL (GET) or the body (POST). */
 	if (*url) {
-		bool post = strcmp(text(values, "sms_method"), "POST") == 0;
-		const char *where = post ? text(values, "sms_body_template") : url;
+		bool post = strcmp(json_str(values, "sms_method"), "POST") == 0;
+		const char *where = post ? json_str(values, "sms_body_template") : url;
 		if ((!strstr(where, "{to}") && !strstr(where, "{to_digits}")) || !strstr(where, "{text}"))
 			form_error(r, errors, &settings_fields[post ? F_SMS_BODY : F_SMS_URL],
 				   "settings.error.placeholders");
@@ -219,15 +214,15 @@ static const char *wanted(const struct stored_setting *s, const json_t *values, 
 {
 	json_t *v = json_object_get(values, s->field);
 	if (s->secret) {
-		if (*text(values, s->field))
-			return text(values, s->field);
+		if (*json_str(values, s->field))
+			return json_str(values, s->field);
 		return json_is_true(json_object_get(values, s->clear_field)) ? "" : NULL;
 	}
 	if (json_is_integer(v)) {
 		snprintf(tmp, tmpsz, "%lld", (long long)json_integer_value(v));
 		return tmp;
 	}
-	return json_is_null(v) ? "" : text(values, s->field);
+	return json_is_null(v) ? "" : json_str(values, s->field);
 }
 
 void h_admin_settings_save(struct req *r)

@@ -12,9 +12,10 @@
 #include "store/agenda.h"
 #include "store/appointments.h"
 #include "store/audit.h"
-#include "store/setup.h"
 #include "store/db.h"
+#include "store/setup.h"
 #include "util/i18n.h"
+#include "util/json_str.h"
 #include "util/xalloc.h"
 #include "web/agenda.h"
 #include "web/form.h"
@@ -116,12 +117,6 @@ static void range_label(struct req *r, int64_t start, int64_t end, int ymd, char
 	snprintf(out, outsz, "%s–%s", a, b);
 }
 
-static const char *str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
-
 static int64_t num(const json_t *o, const char *key)
 {
 	return json_integer_value(json_object_get(o, key));
@@ -160,10 +155,10 @@ static json_t *item_view(struct req *r, json_t *it, int ymd)
 	range_label(r, start, end, ymd ? ymd : ymd_from_unix(start), range, sizeof range);
 	set_text(it, "when", when);
 	set_text(it, "time", range);
-	set_label(r, it, "category_label", "agenda.category.", str(it, "category"));
-	set_label(r, it, "kind_label", "agenda.kind.", str(it, "kind"));
-	set_label(r, it, "status_label", "agenda.status.", str(it, "status"));
-	const char *status = str(it, "status");
+	set_label(r, it, "category_label", "agenda.category.", json_str(it, "category"));
+	set_label(r, it, "kind_label", "agenda.kind.", json_str(it, "kind"));
+	set_label(r, it, "status_label", "agenda.status.", json_str(it, "status"));
+	const char *status = json_str(it, "status");
 	json_object_set_new(it, "cancelled", json_boolean(strcmp(status, "cancelled") == 0));
 	json_object_set_new(it, "scheduled", json_boolean(strcmp(status, "scheduled") == 0));
 	json_object_set_new(it, "private", json_boolean(!json_is_true(json_object_get(it, "public"))));
@@ -171,7 +166,7 @@ static json_t *item_view(struct req *r, json_t *it, int ymd)
 	char href[64];
 	snprintf(href, sizeof href, "/agenda/items/%lld", (long long)num(it, "id"));
 	set_text(it, "href", href);
-	if (can_edit(r) && strcmp(str(it, "kind"), "engagement") == 0 && strcmp(status, "scheduled") == 0) {
+	if (can_edit(r) && strcmp(json_str(it, "kind"), "engagement") == 0 && strcmp(status, "scheduled") == 0) {
 		snprintf(href, sizeof href, "/agenda/engagements/%lld/edit", (long long)num(it, "id"));
 		set_text(it, "edit_href", href);
 	}
@@ -198,7 +193,7 @@ json_t *agenda_conflicts_view(struct req *r, const json_t *conflicts)
 	json_t *c;
 	json_array_foreach(conflicts, i, c)
 	{
-		const char *type = str(c, "type");
+		const char *type = json_str(c, "type");
 		json_t *args = json_object();
 		json_t *item = json_object_get(c, "item");
 		if (item) {
@@ -209,23 +204,23 @@ json_t *agenda_conflicts_view(struct req *r, const json_t *conflicts)
 			range_label(r, s, num(copy, "ends_at"), ymd_from_unix(s), range, sizeof range);
 			char when[96];
 			page_format_time(r, s, when, sizeof when);
-			json_object_set_new(args, "title", json_string(str(copy, "title")));
-			json_object_set_new(args, "time", json_string(ymd_from_unix(s) == ymd_from_unix(num(copy, "ends_at"))
-									? range
-									: when));
+			json_object_set_new(args, "title", json_string(json_str(copy, "title")));
+			json_object_set_new(
+				args, "time",
+				json_string(ymd_from_unix(s) == ymd_from_unix(num(copy, "ends_at")) ? range : when));
 			json_decref(copy);
 		} else if (strcmp(type, "break") == 0) {
 			int64_t s = 0, e = 0;
-			iso_time_parse(str(c, "start"), &s);
-			iso_time_parse(str(c, "end"), &e);
+			iso_time_parse(json_str(c, "start"), &s);
+			iso_time_parse(json_str(c, "end"), &e);
 			char range[160];
 			range_label(r, s, e, ymd_from_unix(s), range, sizeof range);
-			json_object_set_new(args, "name", json_string(*str(c, "name") ? str(c, "name")
+			json_object_set_new(args, "name", json_string(*json_str(c, "name") ? json_str(c, "name")
 										: i18n_get(r->lang, "agenda.plan.break")));
 			json_object_set_new(args, "time", json_string(range));
 		} else {
-			json_object_set_new(args, "name", json_string(str(c, "name")));
-			json_object_set_new(args, "note", json_string(str(c, "note")));
+			json_object_set_new(args, "name", json_string(json_str(c, "name")));
+			json_object_set_new(args, "note", json_string(json_str(c, "note")));
 			json_object_set_new(args, "cap", json_integer(num(c, "cap")));
 		}
 		char key[64];
@@ -579,7 +574,8 @@ void h_agenda_mobile(struct req *r)
 			resp_error(r, 500, "internal", "error.internal");
 			return;
 		}
-		json_object_set_new(d, "heading", json_string(i18n_get(r->lang, i ? "common.tomorrow" : "common.today")));
+		json_object_set_new(d, "heading",
+				    json_string(i18n_get(r->lang, i ? "common.tomorrow" : "common.today")));
 		/* On the phone, "no working hours" is worth saying only when nothing is on. */
 		if (json_is_true(json_object_get(d, "no_plan")) && json_integer_value(json_object_get(d, "item_count")))
 			json_object_del(d, "note");
@@ -603,16 +599,16 @@ static json_t *item_history(struct req *r, int64_t id)
 		char when[96];
 		page_format_time(r, num(ev, "ts"), when, sizeof when);
 		char k[64];
-		snprintf(k, sizeof k, "agenda.audit.%s", str(ev, "action"));
+		snprintf(k, sizeof k, "agenda.audit.%s", json_str(ev, "action"));
 		json_t *after = json_object_get(ev, "after");
 		char range[160] = "";
 		if (json_is_object(after)) {
 			int64_t s = num(after, "starts_at");
 			page_format_time(r, s, range, sizeof range);
 		}
-		json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:s}", "when", when, "actor", str(ev, "actor"),
-						     "action", i18n_has(k) ? i18n_get(r->lang, k) : str(ev, "action"),
-						     "start", range));
+		json_array_append_new(
+			out, json_pack("{s:s,s:s,s:s,s:s}", "when", when, "actor", json_str(ev, "actor"), "action",
+				       i18n_has(k) ? i18n_get(r->lang, k) : json_str(ev, "action"), "start", range));
 	}
 	json_decref(events);
 	return out;
@@ -629,7 +625,7 @@ static void render_item(struct req *r, unsigned status, json_t *it, json_t *erro
 	set_text(it, "created_display", created);
 	set_text(it, "updated_display", updated);
 	set_text(it, "day", day);
-	bool engagement = strcmp(str(it, "kind"), "engagement") == 0;
+	bool engagement = strcmp(json_str(it, "kind"), "engagement") == 0;
 	json_t *ctx = json_pack("{s:o,s:b,s:o}", "item", it, "can_cancel",
 				can_edit(r) && engagement && json_is_true(json_object_get(it, "scheduled")), "errors",
 				errors ? errors : json_object());
@@ -700,13 +696,13 @@ static json_t *form_context(struct req *r, int64_t id, const json_t *values)
 	char action[64];
 	snprintf(action, sizeof action, id ? "/agenda/engagements/%lld" : "/agenda/engagements", (long long)id);
 	json_t *ctx = json_pack("{s:s,s:o}", "action", action, "categories",
-				category_choices(r, str(values, "category")));
+				category_choices(r, json_str(values, "category")));
 	if (id) {
 		json_object_set_new(ctx, "editing", json_true());
 		json_object_set_new(ctx, "id", json_integer(id));
 	}
 	char back[64];
-	int ymd = ymd_of(str(values, "date"));
+	int ymd = ymd_of(json_str(values, "date"));
 	char d[ISO_DATE_SIZE];
 	date_text(ymd ? ymd : today_ymd(), d);
 	snprintf(back, sizeof back, "/agenda/day?date=%s", d);
@@ -739,7 +735,7 @@ void h_engagement_edit(struct req *r)
 		resp_error(r, 404, "not_found", "error.not_found");
 		return;
 	}
-	if (strcmp(str(it, "kind"), "engagement") != 0 || strcmp(str(it, "status"), "scheduled") != 0) {
+	if (strcmp(json_str(it, "kind"), "engagement") != 0 || strcmp(json_str(it, "status"), "scheduled") != 0) {
 		json_decref(it);
 		resp_error(r, 409, "not_editable", "agenda.error.not_editable");
 		return;
@@ -752,8 +748,9 @@ void h_engagement_edit(struct req *r)
 	hm(e, et);
 	json_t *values = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:O,s:s}", "date", date, "start_time", st, "end_time",
 				   et, "end_date", ymd_from_unix(e) != ymd_from_unix(s) ? end_date : "", "category",
-				   str(it, "category"), "title", str(it, "title"), "location", str(it, "location"),
-				   "public", json_object_get(it, "public"), "notes", str(it, "notes"));
+				   json_str(it, "category"), "title", json_str(it, "title"), "location",
+				   json_str(it, "location"), "public", json_object_get(it, "public"), "notes",
+				   json_str(it, "notes"));
 	json_t *ctx = form_context(r, num(it, "id"), values);
 	json_object_set_new(ctx, "values", values);
 	json_decref(it);
@@ -770,20 +767,20 @@ static int engagement_from_request(struct req *r, json_t *values, json_t *errors
 	if (r->is_api) {
 		form_check(r, api_engagement_fields, AF__MAX, values, errors);
 		end_field = &api_engagement_fields[AF_END];
-		if (!json_object_get(errors, "start") && iso_time_parse(str(values, "start"), &start) != 0)
+		if (!json_object_get(errors, "start") && iso_time_parse(json_str(values, "start"), &start) != 0)
 			form_error(r, errors, &api_engagement_fields[AF_START], "agenda.error.datetime");
-		if (!json_object_get(errors, "end") && iso_time_parse(str(values, "end"), &end) != 0)
+		if (!json_object_get(errors, "end") && iso_time_parse(json_str(values, "end"), &end) != 0)
 			form_error(r, errors, end_field, "agenda.error.datetime");
 	} else {
 		form_check(r, engagement_fields, EF__MAX, values, errors);
 		end_field = &engagement_fields[EF_END];
-		int ymd = ymd_of(str(values, "date"));
-		int end_ymd = *str(values, "end_date") ? ymd_of(str(values, "end_date")) : ymd;
+		int ymd = ymd_of(json_str(values, "date"));
+		int end_ymd = *json_str(values, "end_date") ? ymd_of(json_str(values, "end_date")) : ymd;
 		if (!json_object_get(errors, "date") && !ymd)
 			form_error(r, errors, &engagement_fields[EF_DATE], "error.date");
 		if (!json_object_get(errors, "end_date") && !end_ymd)
 			form_error(r, errors, &engagement_fields[EF_END_DATE], "error.date");
-		int sm = min_of(str(values, "start_time")), em = min_of(str(values, "end_time"));
+		int sm = min_of(json_str(values, "start_time")), em = min_of(json_str(values, "end_time"));
 		if (ymd && end_ymd && sm >= 0 && em >= 0) {
 			start = unix_from_ymd_min(ymd, sm);
 			end = unix_from_ymd_min(end_ymd, em);
@@ -796,11 +793,11 @@ static int engagement_from_request(struct req *r, json_t *values, json_t *errors
 			form_error(r, errors, end_field, "agenda.error.too_long");
 	}
 	item->kind = AGENDA_ENGAGEMENT;
-	int category = agenda_category_from_name(str(values, "category"));
+	int category = agenda_category_from_name(json_str(values, "category"));
 	item->category = category >= 0 ? (enum agenda_category)category : AGENDA_CAT_OTHER;
-	item->title = str(values, "title");
-	item->location = str(values, "location");
-	item->notes = str(values, "notes");
+	item->title = json_str(values, "title");
+	item->location = json_str(values, "location");
+	item->notes = json_str(values, "notes");
 	item->starts_at = start;
 	item->ends_at = end;
 	item->is_public = json_is_true(json_object_get(values, "public"));
@@ -923,7 +920,7 @@ static int cancel_engagement(struct req *r, int64_t id)
 		resp_error(r, 404, "not_found", "error.not_found");
 		return -1;
 	}
-	bool engagement = strcmp(str(it, "kind"), "engagement") == 0;
+	bool engagement = strcmp(json_str(it, "kind"), "engagement") == 0;
 	json_decref(it);
 	if (!engagement) {
 		resp_error(r, 409, "not_editable", "agenda.error.not_editable");
@@ -1028,9 +1025,9 @@ static json_t *plan_context(struct req *r)
 		hm_of_min((int)num(p, "start_min"), s);
 		hm_of_min((int)num(p, "end_min"), e);
 		snprintf(range, sizeof range, "%s–%s", s, e);
-		bool is_break = strcmp(str(p, "kind"), "break") == 0;
+		bool is_break = strcmp(json_str(p, "kind"), "break") == 0;
 		json_t *o = json_pack("{s:I,s:s,s:b,s:s}", "id", num(p, "id"), "time", range, "is_break", is_break, "name",
-				      str(p, "name"));
+				      json_str(p, "name"));
 		json_array_append_new(json_object_get(json_array_get(weekdays, (size_t)wd), "periods"), o);
 	}
 	json_decref(plan);
@@ -1094,15 +1091,15 @@ void h_agenda_plan_add(struct req *r)
 {
 	json_t *values = json_object(), *errors = json_object();
 	form_check(r, period_fields, PF__MAX, values, errors);
-	int s = min_of(str(values, "p_start")), e = min_of(str(values, "p_end"));
+	int s = min_of(json_str(values, "p_start")), e = min_of(json_str(values, "p_end"));
 	if (!json_object_size(errors) && s >= e)
 		form_error(r, errors, &period_fields[PF_END], "agenda.error.end_before_start");
 	if (json_object_size(errors)) {
 		form_fail(r, "agenda_plan", "agenda.plan.title", plan_context(r), values, errors);
 		return;
 	}
-	struct plan_period p = {atoi(str(values, "p_weekday")), strcmp(str(values, "p_kind"), "break") == 0, s, e,
-				str(values, "p_name")};
+	struct plan_period p = {atoi(json_str(values, "p_weekday")), strcmp(json_str(values, "p_kind"), "break") == 0,
+				s, e, json_str(values, "p_name")};
 	if (db_begin_write(r->db) != 0) {
 		json_decref(values);
 		json_decref(errors);
@@ -1130,7 +1127,7 @@ void h_agenda_settings_save(struct req *r)
 	form_check(r, settings_fields, SF__MAX, values, errors);
 	int hours[APPT_MAX_REMINDERS], n_hours;
 	if (!json_object_get(errors, "reminder_hours") &&
-	    appt_reminder_hours_parse(str(values, "reminder_hours"), hours, &n_hours) != 0)
+	    appt_reminder_hours_parse(json_str(values, "reminder_hours"), hours, &n_hours) != 0)
 		form_error(r, errors, &settings_fields[SF_REMINDERS], "agenda.error.reminder_hours");
 	if (json_object_size(errors)) {
 		json_t *ctx = plan_context(r);
@@ -1169,17 +1166,17 @@ void h_agenda_exception_save(struct req *r)
 {
 	json_t *values = json_object(), *errors = json_object();
 	form_check(r, exception_fields, XF__MAX, values, errors);
-	bool closed = strcmp(str(values, "x_kind"), "closed") == 0;
-	int s = min_of(str(values, "x_start")), e = min_of(str(values, "x_end"));
+	bool closed = strcmp(json_str(values, "x_kind"), "closed") == 0;
+	int s = min_of(json_str(values, "x_start")), e = min_of(json_str(values, "x_end"));
 	if (!closed && !json_object_get(errors, "x_kind")) {
-		if (!*str(values, "x_start"))
+		if (!*json_str(values, "x_start"))
 			form_error(r, errors, &exception_fields[XF_START], "error.required");
-		if (!*str(values, "x_end"))
+		if (!*json_str(values, "x_end"))
 			form_error(r, errors, &exception_fields[XF_END], "error.required");
 		if (!json_object_size(errors) && s >= e)
 			form_error(r, errors, &exception_fields[XF_END], "agenda.error.end_before_start");
 	}
-	int ymd = ymd_of(str(values, "x_date"));
+	int ymd = ymd_of(json_str(values, "x_date"));
 	if (!json_object_get(errors, "x_date") && !ymd)
 		form_error(r, errors, &exception_fields[XF_DATE], "error.date");
 	if (json_object_size(errors)) {
@@ -1193,7 +1190,7 @@ void h_agenda_exception_save(struct req *r)
 		resp_error(r, 503, "unavailable", "error.unavailable");
 		return;
 	}
-	int64_t rc = agenda_exception_set(r->db, r->actor.username, ymd, &x, str(values, "x_note"));
+	int64_t rc = agenda_exception_set(r->db, r->actor.username, ymd, &x, json_str(values, "x_note"));
 	json_decref(values);
 	json_decref(errors);
 	plan_write_done(r, rc, "flash.saved");
@@ -1243,7 +1240,7 @@ static json_t *feeds_context(struct req *r)
 			page_format_time(r, json_integer_value(revoked), when, sizeof when);
 			set_text(f, "revoked_display", when);
 		}
-		set_label(r, f, "scope_label", "agenda.feeds.scope.", str(f, "scope"));
+		set_label(r, f, "scope_label", "agenda.feeds.scope.", json_str(f, "scope"));
 	}
 	return json_pack("{s:b,s:o}", "has_feeds", json_array_size(feeds) > 0, "feeds", feeds);
 }
@@ -1260,7 +1257,7 @@ void h_agenda_feed_create(struct req *r)
 		form_fail(r, "agenda_feeds", "agenda.feeds.title", feeds_context(r), values, errors);
 		return;
 	}
-	const char *lang = *str(values, "lang") ? str(values, "lang") : lang_code(r->lang);
+	const char *lang = *json_str(values, "lang") ? json_str(values, "lang") : lang_code(r->lang);
 	char token[TOKEN_CHARS + 1];
 	if (db_begin_write(r->db) != 0) {
 		json_decref(values);
@@ -1268,8 +1265,8 @@ void h_agenda_feed_create(struct req *r)
 		resp_error(r, 503, "unavailable", "error.unavailable");
 		return;
 	}
-	int64_t id = agenda_feed_create(r->db, r->actor.username, str(values, "name"), str(values, "scope"), lang,
-					token);
+	int64_t id = agenda_feed_create(r->db, r->actor.username, json_str(values, "name"), json_str(values, "scope"),
+					lang, token);
 	json_decref(values);
 	json_decref(errors);
 	if (id <= 0 || db_commit(r->db) != 0) {
@@ -1324,7 +1321,7 @@ void h_ical_feed(struct req *r)
 		return;
 	}
 	int64_t now = (int64_t)time(NULL);
-	enum lang lang = lang_from_code(str(feed, "lang"));
+	enum lang lang = lang_from_code(json_str(feed, "lang"));
 	json_t *items = agenda_list(r->db, now - (int64_t)FEED_PAST_DAYS * DAY_SEC,
 				    now + (int64_t)FEED_FUTURE_DAYS * DAY_SEC, true);
 	size_t n = json_array_size(items);
@@ -1334,7 +1331,7 @@ void h_ical_feed(struct req *r)
 		if (agenda_item_from_json(json_array_get(items, i), &list[k]) == 0)
 			k++;
 	struct ical_feed_options opt = {i18n_get(lang, "agenda.feed.calendar_name"),
-					strcmp(str(feed, "scope"), "public") == 0, lang, now};
+					strcmp(json_str(feed, "scope"), "public") == 0, lang, now};
 	buf_reset(&r->resp);
 	int rc = ical_feed(&r->resp, list, k, &opt);
 	free(list);
@@ -1528,7 +1525,7 @@ void h_api_agenda(struct req *r)
 void h_api_engagement(struct req *r)
 {
 	json_t *it = agenda_item_get(r->db, req_arg_id(r, 0));
-	if (!it || strcmp(str(it, "kind"), "engagement") != 0) {
+	if (!it || strcmp(json_str(it, "kind"), "engagement") != 0) {
 		json_decref(it);
 		resp_error(r, 404, "not_found", "error.not_found");
 		return;
@@ -1545,7 +1542,7 @@ void h_api_engagement_update(struct req *r)
 {
 	int64_t id = req_arg_id(r, 0);
 	json_t *it = id ? agenda_item_get(r->db, id) : NULL;
-	if (!it || strcmp(str(it, "kind"), "engagement") != 0) {
+	if (!it || strcmp(json_str(it, "kind"), "engagement") != 0) {
 		json_decref(it);
 		resp_error(r, 404, "not_found", "error.not_found");
 		return;
@@ -1558,7 +1555,7 @@ void h_api_engagement_cancel(struct req *r)
 {
 	int64_t id = req_arg_id(r, 0);
 	json_t *it = id ? agenda_item_get(r->db, id) : NULL;
-	if (!it || strcmp(str(it, "kind"), "engagement") != 0) {
+	if (!it || strcmp(json_str(it, "kind"), "engagement") != 0) {
 		json_decref(it);
 		resp_error(r, 404, "not_found", "error.not_found");
 		return;

@@ -7,6 +7,7 @@
 #include "store/applications.h"
 #include "store/db.h"
 #include "store/directorates.h"
+#include "util/json_str.h"
 #include "util/log.h"
 #include "web/app_inbox.h"
 #include "web/page.h"
@@ -55,12 +56,6 @@ static const char SQL_CLOCKS_TOTAL[] =
 	"COALESCE(SUM(CASE WHEN " OVERDUE " THEN 1 ELSE 0 END), 0) FROM applications a WHERE a.state IN "
 	"('received','routed','waiting','answered')";
 
-static const char *str(const json_t *o, const char *name)
-{
-	const char *s = json_string_value(json_object_get(o, name));
-	return s ? s : "";
-}
-
 static int64_t tr_day(int64_t t)
 {
 	int64_t s = t + TR_OFFSET_S;
@@ -96,14 +91,14 @@ static json_t *directorate_options(struct req *r, int64_t chosen, const char **c
 	json_t *d;
 	json_array_foreach(json_object_get(page, "items"), i, d) {
 		int64_t id = json_integer_value(json_object_get(d, "id"));
-		json_array_append_new(out, json_pack("{s:I,s:s,s:b}", "id", (json_int_t)id, "name", str(d, "name"),
+		json_array_append_new(out, json_pack("{s:I,s:s,s:b}", "id", (json_int_t)id, "name", json_str(d, "name"),
 						     "selected", id == chosen));
 	}
 	json_decref(page);
 	size_t n = json_array_size(out);
 	for (i = 0; i < n; i++)
 		if (json_is_true(json_object_get(json_array_get(out, i), "selected")))
-			*chosen_name = str(json_array_get(out, i), "name");
+			*chosen_name = json_str(json_array_get(out, i), "name");
 	return out;
 }
 
@@ -127,7 +122,7 @@ void h_inbox(struct req *r)
 			d = 0; /* not an active directorate: nothing to show but the choice */
 	} else if (!*name && d > 0) {
 		json_t *dir = directorate_get(r->db, d);
-		json_object_set_new(ctx, "directorate_name", json_string(str(dir, "name")));
+		json_object_set_new(ctx, "directorate_name", json_string(json_str(dir, "name")));
 		json_decref(dir);
 	}
 	if (*name)
@@ -154,7 +149,7 @@ void h_inbox(struct req *r)
 			page_format_time(r, json_integer_value(json_object_get(o, "received_at")), received,
 					 sizeof received);
 			json_object_set_new(o, "received", json_string(received));
-			snprintf(key, sizeof key, "route.state.%s", str(route, "state"));
+			snprintf(key, sizeof key, "route.state.%s", json_str(route, "state"));
 			json_object_set_new(o, "route_state_label", json_string(i18n_get(r->lang, key)));
 		}
 		json_object_set(ctx, "items", items);

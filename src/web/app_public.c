@@ -19,6 +19,7 @@
 #include "store/public_forms.h"
 #include "store/settings.h"
 #include "store/setup.h"
+#include "util/json_str.h"
 #include "util/log.h"
 #include "web/app_public.h"
 #include "web/form.h"
@@ -58,12 +59,6 @@ static const struct field fields[] = {
 };
 #define N_FIELDS (sizeof fields / sizeof fields[0])
 
-static const char *str(const json_t *o, const char *name)
-{
-	const char *s = json_string_value(json_object_get(o, name));
-	return s ? s : "";
-}
-
 /* ---- the receipt signature ---- */
 
 /* The receipt signature of (id, code, exp) for the browser holding token, as hex into out (OUT). */
@@ -85,10 +80,10 @@ static const char *lang_member(struct req *r, const json_t *o, const char *base)
 {
 	char key[64];
 	snprintf(key, sizeof key, "%s_%s", base, r->lang == LANG_EN ? "en" : "tr");
-	const char *s = str(o, key);
+	const char *s = json_str(o, key);
 	if (!*s) {
 		snprintf(key, sizeof key, "%s_tr", base);
-		s = str(o, key);
+		s = json_str(o, key);
 	}
 	return s;
 }
@@ -101,7 +96,7 @@ static json_t *category_groups(struct req *r, int64_t selected)
 	json_t *c;
 	json_array_foreach(cats, i, c) {
 		const char *label = lang_member(r, c, "group");
-		if (!group || strcmp(str(group, "label"), label) != 0) {
+		if (!group || strcmp(json_str(group, "label"), label) != 0) {
 			group = json_pack("{s:s,s:[]}", "label", label, "options");
 			json_array_append_new(groups, group);
 		}
@@ -125,11 +120,11 @@ static json_t *form_ctx(struct req *r, const char *token, const json_t *values)
 		json_object_set_new(o, "selected", json_boolean(json_integer_value(json_object_get(o, "id")) == nb));
 	int64_t cat = json_integer_value(json_object_get(values, "category_id"));
 	if (!cat && json_is_string(json_object_get(values, "category_id")))
-		cat = atoll(str(values, "category_id"));
+		cat = atoll(json_str(values, "category_id"));
 	return json_pack("{s:s,s:o,s:o,s:o,s:o,s:i}", "form_token", token, "neighbourhood_options", opts,
 			 "category_groups", category_groups(r, cat), "kind_options",
-			 select_options(r, kinds, "app_public.kind.", str(values, "kind")), "preferred_options",
-			 select_options(r, preferred, "app_public.preferred.", str(values, "preferred_channel")),
+			 select_options(r, kinds, "app_public.kind.", json_str(values, "kind")), "preferred_options",
+			 select_options(r, preferred, "app_public.preferred.", json_str(values, "preferred_channel")),
 			 "max_mb", (int)(FILES_MAX_DEFAULT >> 20));
 }
 
@@ -147,7 +142,7 @@ void h_app_public_form(struct req *r)
 /* The question's form field name "attr_<code>" into out (OUT). */
 static void attr_name(const json_t *def, char *out, size_t outsz)
 {
-	snprintf(out, outsz, ATTR_PREFIX "%s", str(def, "code"));
+	snprintf(out, outsz, ATTR_PREFIX "%s", json_str(def, "code"));
 }
 
 /* Whether value is among the keys of def's list values. */
@@ -156,7 +151,7 @@ static bool list_key(const json_t *def, const char *value)
 	size_t i;
 	json_t *v;
 	json_array_foreach(json_object_get(def, "values"), i, v)
-		if (strcmp(str(v, "key"), value) == 0)
+		if (strcmp(json_str(v, "key"), value) == 0)
 			return true;
 	return false;
 }
@@ -170,7 +165,7 @@ static void read_answers(struct req *r, const json_t *category, json_t *attrs, j
 	json_array_foreach(json_object_get(category, "attributes"), i, def) {
 		char name[96];
 		attr_name(def, name, sizeof name);
-		const char *type = str(def, "datatype"), *label = lang_member(r, def, "description");
+		const char *type = json_str(def, "datatype"), *label = lang_member(r, def, "description");
 		bool required = json_is_true(json_object_get(def, "required"));
 		const char *bad = NULL;
 		if (strcmp(type, "multivaluelist") == 0) {
@@ -183,7 +178,7 @@ static void read_answers(struct req *r, const json_t *category, json_t *attrs, j
 					json_array_append_new(vals, json_string(v));
 			}
 			if (!bad && json_array_size(vals))
-				json_object_set(attrs, str(def, "code"), vals);
+				json_object_set(attrs, json_str(def, "code"), vals);
 			else if (!bad && required)
 				bad = "error.required";
 			json_decref(vals);
@@ -210,7 +205,7 @@ static void read_answers(struct req *r, const json_t *category, json_t *attrs, j
 				v = when;
 			}
 			if (!bad && v && *v)
-				json_object_set_new(attrs, str(def, "code"), json_string(v));
+				json_object_set_new(attrs, json_str(def, "code"), json_string(v));
 		}
 		if (bad) {
 			json_t *args = json_pack("{s:s}", "field", label);
@@ -232,7 +227,7 @@ static json_t *questions(struct req *r, const json_t *category, const json_t *er
 	json_array_foreach(json_object_get(category, "attributes"), i, def) {
 		char name[96];
 		attr_name(def, name, sizeof name);
-		const char *type = str(def, "datatype");
+		const char *type = json_str(def, "datatype");
 		bool multi = strcmp(type, "multivaluelist") == 0, single = strcmp(type, "singlevaluelist") == 0;
 		const char *value = params_get(&r->form, name);
 		json_t *options = json_array();
@@ -241,9 +236,9 @@ static json_t *questions(struct req *r, const json_t *category, const json_t *er
 		json_array_foreach(json_object_get(def, "values"), k, v) {
 			bool chosen = false;
 			for (size_t n = 0; n < params_count(&r->form, name); n++)
-				chosen = chosen || strcmp(params_get_nth(&r->form, name, n), str(v, "key")) == 0;
-			json_array_append_new(options, json_pack("{s:s,s:s,s:b,s:I}", "key", str(v, "key"), "label",
-								 lang_member(r, v, "name"), "selected", chosen,
+				chosen = chosen || strcmp(params_get_nth(&r->form, name, n), json_str(v, "key")) == 0;
+			json_array_append_new(options, json_pack("{s:s,s:s,s:b,s:I}", "key", json_str(v, "key"),
+								 "label", lang_member(r, v, "name"), "selected", chosen,
 								 "n", (json_int_t)k));
 		}
 		json_t *q = json_pack("{s:s,s:s,s:b,s:b,s:b,s:b,s:b,s:b,s:o,s:s}", "name", name, "label",
@@ -310,8 +305,8 @@ static bool uploaded_file(struct req *r, struct app_upload *up)
  * acknowledgement, an active category (into *category, OUT) and neighbourhood. */
 static void check_more(struct req *r, json_t *values, json_t *errors, json_t **category)
 {
-	const char *phone = str(values, "phone"), *email = str(values, "email");
-	const char *pref = str(values, "preferred_channel");
+	const char *phone = json_str(values, "phone"), *email = json_str(values, "email");
+	const char *pref = json_str(values, "preferred_channel");
 	if (!*phone && !*email && !json_object_get(errors, "phone") && !json_object_get(errors, "email"))
 		form_error(r, errors, &fields[F_PHONE_], "app_public.error.contact");
 	if (((!strcmp(pref, "sms") || !strcmp(pref, "phone")) && !*phone) || (!strcmp(pref, "email") && !*email))
@@ -372,7 +367,7 @@ static void track_url(struct req *r, const char *code, struct buf *url)
 static void done_page(struct req *r, const char *token, int64_t id)
 {
 	json_t *a = app_get(r->db, id, 0, (int64_t)time(NULL));
-	const char *code = str(a, "tracking_code");
+	const char *code = json_str(a, "tracking_code");
 	struct buf url = BUF_INIT, svg = BUF_INIT, receipt = BUF_INIT;
 	track_url(r, code, &url);
 	if (qr_svg(url.data, &svg) != 0)
@@ -384,7 +379,7 @@ static void done_page(struct req *r, const char *token, int64_t id)
 	buf_add_urlenc(&receipt, code);
 	buf_addf(&receipt, "&exp=%lld&sig=%s", (long long)exp, sig);
 	json_t *ctx = json_pack("{s:s,s:s,s:s,s:s,s:b}", "code", code, "qr_svg", svg.data, "track_url", url.data,
-				"receipt_href", receipt.data, "has_phone", *str(a, "phone") != '\0');
+				"receipt_href", receipt.data, "has_phone", *json_str(a, "phone") != '\0');
 	buf_free(&url);
 	buf_free(&svg);
 	buf_free(&receipt);
@@ -538,7 +533,7 @@ void h_app_public_receipt(struct req *r)
 	if (strlen(sig) != SIG_BYTES * 2 || sodium_memcmp(sig, want, SIG_BYTES * 2) != 0)
 		goto not_found;
 	a = app_get(r->db, id, 0, now);
-	if (!a || strcmp(str(a, "tracking_code"), code) != 0)
+	if (!a || strcmp(json_str(a, "tracking_code"), code) != 0)
 		goto not_found;
 	char municipality[200], office[200], received[64] = "", channel_key[64];
 	if (setting_get(r->db, SETTING_MUNICIPALITY_NAME, municipality, sizeof municipality) != 1 || !*municipality)
@@ -546,7 +541,7 @@ void h_app_public_receipt(struct req *r)
 	if (setting_get(r->db, SETTING_OFFICE_NAME, office, sizeof office) != 1 || !*office)
 		snprintf(office, sizeof office, "%s", SETTING_OFFICE_NAME_DEFAULT);
 	page_format_time(r, json_integer_value(json_object_get(a, "received_at")), received, sizeof received);
-	snprintf(channel_key, sizeof channel_key, "app_public.channel.%s", str(a, "channel"));
+	snprintf(channel_key, sizeof channel_key, "app_public.channel.%s", json_str(a, "channel"));
 	struct buf url = BUF_INIT, pdf = BUF_INIT;
 	track_url(r, code, &url);
 	const char *small_print[] = {i18n_get(r->lang, "receipt.keep"), i18n_get(r->lang, "receipt.track"), NULL};
@@ -555,9 +550,9 @@ void h_app_public_receipt(struct req *r)
 		.office = office,
 		.tracking_code = code,
 		.received = received,
-		.applicant = str(a, "applicant_name"),
-		.subject = str(a, "subject"),
-		.category = str(a, "category_name"),
+		.applicant = json_str(a, "applicant_name"),
+		.subject = json_str(a, "subject"),
+		.category = json_str(a, "category_name"),
 		.channel = i18n_get(r->lang, channel_key),
 		.track_url = url.data,
 		.small_print = small_print,
@@ -619,15 +614,15 @@ static void set_date(struct req *r, json_t *o, int64_t at, bool iso, const char 
 static void decorate_track(struct req *r, json_t *t, bool iso)
 {
 	char key[96];
-	snprintf(key, sizeof key, "app_public.kind.%s", str(t, "kind"));
+	snprintf(key, sizeof key, "app_public.kind.%s", json_str(t, "kind"));
 	json_object_set_new(t, "kind_label", json_string(i18n_get(r->lang, key)));
-	snprintf(key, sizeof key, "app.state.%s", str(t, "state"));
+	snprintf(key, sizeof key, "app.state.%s", json_str(t, "state"));
 	json_object_set_new(t, "state_label", json_string(i18n_get(r->lang, key)));
 	set_date(r, t, json_integer_value(json_object_get(t, "received_at")), iso, "received_at", "received");
 	size_t i;
 	json_t *s;
 	json_array_foreach(json_object_get(t, "stages"), i, s) {
-		snprintf(key, sizeof key, "app.state.%s", str(s, "state"));
+		snprintf(key, sizeof key, "app.state.%s", json_str(s, "state"));
 		json_object_set_new(s, "state_label", json_string(i18n_get(r->lang, key)));
 		set_date(r, s, json_integer_value(json_object_get(s, "at")), iso, "at", "when");
 	}

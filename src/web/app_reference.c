@@ -5,6 +5,7 @@
 #include "store/app_reference.h"
 #include "store/db.h"
 #include "store/directorates.h"
+#include "util/json_str.h"
 #include "util/xalloc.h"
 #include "web/app_reference.h"
 #include "web/form.h"
@@ -248,12 +249,6 @@ static int64_t int_member(const json_t *o, const char *k)
 	return json_integer_value(json_object_get(o, k));
 }
 
-static const char *text_member(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
 /* How each resource is edited: its fields, template, store calls and what its form needs beside the values. */
 struct resource {
 	const struct field *fields;
@@ -367,7 +362,7 @@ static void save_resource(struct req *r, const struct resource *res, int64_t id)
 static bool category_prepare(struct req *r, json_t *values, json_t *errors)
 {
 	int bad_line = 0;
-	json_t *attributes = appref_attributes_parse(text_member(values, "attributes"), &bad_line);
+	json_t *attributes = appref_attributes_parse(json_str(values, "attributes"), &bad_line);
 	if (!attributes) {
 		struct buf msg = BUF_INIT;
 		json_t *args = json_pack("{s:i}", "line", bad_line);
@@ -393,12 +388,12 @@ static void category_decorate(struct req *r, json_t *ctx, const json_t *values)
 		if (!json_is_true(json_object_get(d, "active")) && id != selected)
 			continue;
 		json_array_append_new(options, json_pack("{s:I,s:s,s:b}", "id", (json_int_t)id, "name",
-							 text_member(d, "name"), "selected", id == selected));
+							 json_str(d, "name"), "selected", id == selected));
 	}
 	json_decref(dirs);
 	json_object_set_new(ctx, "directorates", options);
 	json_object_set_new(ctx, "legal_clocks",
-			    choice_options(r, LEGAL_CHOICES, "appref.legal.", text_member(values, "legal_clock")));
+			    choice_options(r, LEGAL_CHOICES, "appref.legal.", json_str(values, "legal_clock")));
 }
 
 /* The form edits the attributes as text (appref_attributes_text). */
@@ -421,7 +416,8 @@ void h_admin_categories(struct req *r)
 	size_t i;
 	json_t *c;
 	json_array_foreach(items, i, c) {
-		json_object_set_new(c, "legal_label", json_string(label_of(r, "appref.legal.", text_member(c, "legal_clock"))));
+		json_object_set_new(c, "legal_label",
+				    json_string(label_of(r, "appref.legal.", json_str(c, "legal_clock"))));
 		json_object_set_new(c, "n_attributes", json_integer((json_int_t)json_array_size(json_object_get(c, "attributes"))));
 	}
 	page_render(r, 200, "admin_categories", "appref.categories.title",
@@ -474,7 +470,7 @@ static json_t *reason_by_id(struct db *db, int64_t id)
 static void reason_decorate(struct req *r, json_t *ctx, const json_t *values)
 {
 	json_object_set_new(ctx, "actions",
-			    choice_options(r, ACTION_CHOICES, "appref.action.", text_member(values, "action")));
+			    choice_options(r, ACTION_CHOICES, "appref.action.", json_str(values, "action")));
 }
 
 static const struct resource reasons = {
@@ -488,7 +484,8 @@ void h_admin_legal_reasons(struct req *r)
 	size_t i;
 	json_t *x;
 	json_array_foreach(items, i, x)
-		json_object_set_new(x, "action_label", json_string(label_of(r, "appref.action.", text_member(x, "action"))));
+		json_object_set_new(x, "action_label",
+				    json_string(label_of(r, "appref.action.", json_str(x, "action"))));
 	page_render(r, 200, "admin_legal_reasons", "appref.reasons.title",
 		    json_pack("{s:o,s:b}", "items", items, "can_edit", (r->actor.role & APPREF_WRITE) != 0));
 }
@@ -518,7 +515,7 @@ void h_admin_legal_reason_update(struct req *r)
 static void template_decorate(struct req *r, json_t *ctx, const json_t *values)
 {
 	json_object_set_new(ctx, "purposes",
-			    choice_options(r, PURPOSE_CHOICES, "appref.purpose.", text_member(values, "purpose")));
+			    choice_options(r, PURPOSE_CHOICES, "appref.purpose.", json_str(values, "purpose")));
 	json_t *cats = app_category_list(r->db, false), *options = json_array();
 	int64_t selected = int_member(values, "category_id");
 	size_t i;
@@ -526,12 +523,13 @@ static void template_decorate(struct req *r, json_t *ctx, const json_t *values)
 	json_array_foreach(cats, i, c) {
 		int64_t id = int_member(c, "id");
 		json_array_append_new(options, json_pack("{s:I,s:s,s:b}", "id", (json_int_t)id, "name",
-							 text_member(c, r->lang == LANG_EN ? "name_en" : "name_tr"),
+							 json_str(c, r->lang == LANG_EN ? "name_en" : "name_tr"),
 							 "selected", id == selected));
 	}
 	json_decref(cats);
 	json_object_set_new(ctx, "categories", options);
-	json_object_set_new(ctx, "placeholders", json_string("{code} {name} {subject} {directorate} {authority} {reason} {date}"));
+	json_object_set_new(ctx, "placeholders",
+			    json_string("{code} {name} {subject} {directorate} {authority} {reason} {date}"));
 }
 
 static const struct resource templates = {
@@ -547,7 +545,8 @@ void h_admin_templates(struct req *r)
 	size_t i;
 	json_t *t;
 	json_array_foreach(items, i, t)
-		json_object_set_new(t, "purpose_label", json_string(label_of(r, "appref.purpose.", text_member(t, "purpose"))));
+		json_object_set_new(t, "purpose_label",
+				    json_string(label_of(r, "appref.purpose.", json_str(t, "purpose"))));
 	page_render(r, 200, "admin_templates", "appref.templates.title",
 		    json_pack("{s:o,s:o,s:b}", "items", items, "purposes",
 			      choice_options(r, PURPOSE_CHOICES, "appref.purpose.", purpose), "can_edit",

@@ -17,6 +17,7 @@
 #include "store/settings.h"
 #include "store/setup.h"
 #include "util/buf.h"
+#include "util/json_str.h"
 #include "web/applications.h"
 #include "web/form.h"
 #include "web/list_page.h"
@@ -30,18 +31,12 @@ static const char *const all_channels[] = {"in_person", "phone", "letter", "emai
 					   "cimer", "open311", "api", NULL};
 static const char *const preferred[] = {"sms", "email", "phone", "none", NULL};
 
-static const char *str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
-
 /* ---- shared display helpers ---- */
 
 /* The words of a clock: "3 gün kaldı", "2 gün gecikti", "Bugün", "Duraklatıldı", "Zamanında", ... */
 static json_t *clock_one(struct req *r, const json_t *c, int64_t now)
 {
-	const char *status = str(c, "status");
+	const char *status = json_str(c, "status");
 	int64_t due = json_integer_value(json_object_get(c, "due_at"));
 	json_t *v = json_pack("{s:s,s:i,s:b}", "status", status, "percent",
 			      (int)json_integer_value(json_object_get(c, "percent_used")), "paused",
@@ -105,13 +100,14 @@ json_t *apps_clock_view(struct req *r, const json_t *o)
 void apps_decorate_row(struct req *r, json_t *o)
 {
 	char key[64];
-	snprintf(key, sizeof key, "app.state.%s", str(o, "state"));
-	json_object_set_new(o, "state_label", json_string(i18n_has(key) ? i18n_get(r->lang, key) : str(o, "state")));
-	snprintf(key, sizeof key, "apps.kind.%s", str(o, "kind"));
-	json_object_set_new(o, "kind_label", json_string(i18n_has(key) ? i18n_get(r->lang, key) : str(o, "kind")));
-	snprintf(key, sizeof key, "apps.channel.%s", str(o, "channel"));
+	snprintf(key, sizeof key, "app.state.%s", json_str(o, "state"));
+	json_object_set_new(o, "state_label",
+			    json_string(i18n_has(key) ? i18n_get(r->lang, key) : json_str(o, "state")));
+	snprintf(key, sizeof key, "apps.kind.%s", json_str(o, "kind"));
+	json_object_set_new(o, "kind_label", json_string(i18n_has(key) ? i18n_get(r->lang, key) : json_str(o, "kind")));
+	snprintf(key, sizeof key, "apps.channel.%s", json_str(o, "channel"));
 	json_object_set_new(o, "channel_label",
-			    json_string(i18n_has(key) ? i18n_get(r->lang, key) : str(o, "channel")));
+			    json_string(i18n_has(key) ? i18n_get(r->lang, key) : json_str(o, "channel")));
 	char when[64] = "";
 	page_format_time(r, json_integer_value(json_object_get(o, "received_at")), when, sizeof when);
 	json_object_set_new(o, "received", json_string(when));
@@ -126,10 +122,10 @@ static json_t *category_groups(struct req *r, int64_t selected)
 	bool en = r->lang == LANG_EN;
 	json_array_foreach(all, i, c)
 	{
-		const char *group = str(c, en && *str(c, "group_en") ? "group_en" : "group_tr");
-		const char *name = str(c, en && *str(c, "name_en") ? "name_en" : "name_tr");
+		const char *group = json_str(c, en && *json_str(c, "group_en") ? "group_en" : "group_tr");
+		const char *name = json_str(c, en && *json_str(c, "name_en") ? "name_en" : "name_tr");
 		json_t *last = json_array_get(groups, json_array_size(groups) - 1);
-		if (!last || strcmp(str(last, "group"), group) != 0) {
+		if (!last || strcmp(json_str(last, "group"), group) != 0) {
 			last = json_pack("{s:s,s:[]}", "group", group, "items");
 			json_array_append_new(groups, last);
 		}
@@ -150,7 +146,7 @@ static json_t *id_options(json_t *page, int64_t selected)
 	json_array_foreach(json_object_get(page, "items"), i, o)
 	{
 		int64_t id = json_integer_value(json_object_get(o, "id"));
-		json_array_append_new(out, json_pack("{s:I,s:s,s:b}", "id", (json_int_t)id, "name", str(o, "name"),
+		json_array_append_new(out, json_pack("{s:I,s:s,s:b}", "id", (json_int_t)id, "name", json_str(o, "name"),
 						     "selected", id == selected));
 	}
 	json_decref(page);
@@ -279,7 +275,7 @@ static json_t *attribute_fields(struct req *r, const json_t *category, const jso
 	bool en = r->lang == LANG_EN;
 	json_array_foreach(json_object_get(category, "attributes"), i, d)
 	{
-		const char *code = str(d, "code"), *type = str(d, "datatype");
+		const char *code = json_str(d, "code"), *type = json_str(d, "datatype");
 		char name[96];
 		snprintf(name, sizeof name, "attr_%s", code);
 		json_t *val = json_object_get(typed, code);
@@ -291,27 +287,30 @@ static json_t *attribute_fields(struct req *r, const json_t *category, const jso
 		{
 			bool sel = false;
 			if (json_is_string(val))
-				sel = strcmp(json_string_value(val), str(kv, "key")) == 0;
+				sel = strcmp(json_string_value(val), json_str(kv, "key")) == 0;
 			else if (json_is_array(val)) {
 				size_t j;
 				json_t *x;
-				json_array_foreach(val, j, x) sel = sel || (json_is_string(x) &&
-									    strcmp(json_string_value(x), str(kv, "key")) == 0);
+				json_array_foreach(val, j, x)
+					sel = sel || (json_is_string(x) &&
+						      strcmp(json_string_value(x), json_str(kv, "key")) == 0);
 			}
-			json_array_append_new(opts, json_pack("{s:s,s:s,s:b}", "key", str(kv, "key"), "label",
-							      str(kv, en && *str(kv, "name_en") ? "name_en" : "name_tr"),
-							      "selected", sel));
+			json_array_append_new(
+				opts, json_pack("{s:s,s:s,s:b}", "key", json_str(kv, "key"), "label",
+						json_str(kv, en && *json_str(kv, "name_en") ? "name_en" : "name_tr"),
+						"selected", sel));
 		}
-		const char *label = str(d, en && *str(d, "description_en") ? "description_en" : "description_tr");
-		json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:b,s:b,s:b,s:b,s:s,s:s,s:o}", "code", code, "name",
-						     name, "label", *label ? label : code, "required",
-						     json_is_true(json_object_get(d, "required")), "is_list", list && !multi,
-						     "is_multi", multi, "is_text", strcmp(type, "text") == 0, "input_type",
-						     strcmp(type, "number") == 0 ? "number"
-						     : strcmp(type, "datetime") == 0 ? "datetime-local"
-										     : "text",
-						     "value", json_is_string(val) ? json_string_value(val) : "", "options",
-						     opts));
+		const char *label =
+			json_str(d, en && *json_str(d, "description_en") ? "description_en" : "description_tr");
+		json_array_append_new(
+			out, json_pack("{s:s,s:s,s:s,s:b,s:b,s:b,s:b,s:s,s:s,s:o}", "code", code, "name", name, "label",
+				       *label ? label : code, "required", json_is_true(json_object_get(d, "required")),
+				       "is_list", list && !multi, "is_multi", multi, "is_text",
+				       strcmp(type, "text") == 0, "input_type",
+				       strcmp(type, "number") == 0     ? "number"
+				       : strcmp(type, "datetime") == 0 ? "datetime-local"
+								       : "text",
+				       "value", json_is_string(val) ? json_string_value(val) : "", "options", opts));
 	}
 	return out;
 }
@@ -324,7 +323,7 @@ static json_t *attributes_from_form(struct req *r, const json_t *category)
 	size_t i;
 	json_array_foreach(json_object_get(category, "attributes"), i, d)
 	{
-		const char *code = str(d, "code"), *type = str(d, "datatype");
+		const char *code = json_str(d, "code"), *type = json_str(d, "datatype");
 		char name[96];
 		snprintf(name, sizeof name, "attr_%s", code);
 		if (strcmp(type, "multivaluelist") == 0) {
@@ -360,9 +359,10 @@ static json_t *form_ctx(struct req *r, const json_t *values, const json_t *attrs
 {
 	int64_t category_id = json_integer_value(json_object_get(values, "category_id"));
 	json_t *ctx = json_pack("{s:o,s:o,s:o,s:o,s:o}", "kind_options",
-				select_options(r, kinds, "apps.kind.", str(values, "kind")), "channel_options",
-				select_options(r, desk_channels, "apps.channel.", str(values, "channel")), "preferred_options",
-				select_options(r, preferred, "apps.preferred.", str(values, "preferred_channel")),
+				select_options(r, kinds, "apps.kind.", json_str(values, "kind")), "channel_options",
+				select_options(r, desk_channels, "apps.channel.", json_str(values, "channel")),
+				"preferred_options",
+				select_options(r, preferred, "apps.preferred.", json_str(values, "preferred_channel")),
 				"category_groups", category_groups(r, category_id), "neighbourhood_options",
 				id_options(neighbourhood_list(r->db, "", true, NULL, 500),
 					   json_integer_value(json_object_get(values, "neighbourhood_id"))));
@@ -439,7 +439,7 @@ void h_application_create(struct req *r)
 	}
 	if (category_id > 0 && !category && !json_object_get(errors, "category_id"))
 		form_error(r, errors, &app_fields[AF_CATEGORY], "error.choice");
-	if (json_integer_value(json_object_get(values, "party_id")) <= 0 && !*str(values, "applicant_name"))
+	if (json_integer_value(json_object_get(values, "party_id")) <= 0 && !*json_str(values, "applicant_name"))
 		form_error(r, errors, &app_fields[AF_NAME], "error.required");
 	if (json_object_size(errors)) {
 		form_again(r, 422, values, errors, attrs);
@@ -518,20 +518,20 @@ void h_application_receipt(struct req *r)
 	const char *host = req_header(r, "Host");
 	struct buf url = BUF_INIT;
 	buf_addf(&url, "%s://%s/basvuru-takip?code=", r->tls ? "https" : "http", host && *host ? host : "localhost");
-	buf_add_urlenc(&url, str(o, "tracking_code"));
+	buf_add_urlenc(&url, json_str(o, "tracking_code"));
 	char received[64] = "", channel_key[64];
 	page_format_time(r, json_integer_value(json_object_get(o, "received_at")), received, sizeof received);
-	snprintf(channel_key, sizeof channel_key, "apps.channel.%s", str(o, "channel"));
+	snprintf(channel_key, sizeof channel_key, "apps.channel.%s", json_str(o, "channel"));
 	const char *small_print[] = {i18n_get(r->lang, "parties.kvkk.controller"), i18n_get(r->lang, "parties.kvkk.purpose"),
 				     i18n_get(r->lang, "parties.kvkk.rights"), NULL};
 	struct receipt rc = {
 		.municipality = municipality,
 		.office = office,
-		.tracking_code = str(o, "tracking_code"),
+		.tracking_code = json_str(o, "tracking_code"),
 		.received = received,
-		.applicant = str(o, "applicant_name"),
-		.subject = str(o, "subject"),
-		.category = str(o, "category_name"),
+		.applicant = json_str(o, "applicant_name"),
+		.subject = json_str(o, "subject"),
+		.category = json_str(o, "category_name"),
 		.channel = i18n_get(r->lang, channel_key),
 		.track_url = url.data,
 		.small_print = small_print,
@@ -547,7 +547,7 @@ void h_application_receipt(struct req *r)
 		return;
 	}
 	char disposition[96];
-	snprintf(disposition, sizeof disposition, "inline; filename=\"basvuru-%s.pdf\"", str(o, "tracking_code"));
+	snprintf(disposition, sizeof disposition, "inline; filename=\"basvuru-%s.pdf\"", json_str(o, "tracking_code"));
 	resp_header(r, "Content-Disposition", disposition);
 	resp_header(r, "X-Content-Type-Options", "nosniff");
 	r->status = 200;

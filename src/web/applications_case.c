@@ -14,16 +14,11 @@
 #include "store/audit.h"
 #include "store/directorates.h"
 #include "util/buf.h"
+#include "util/json_str.h"
 #include "util/xalloc.h"
 #include "web/applications.h"
 #include "web/notifications.h"
 #include "web/page.h"
-
-static const char *str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
 
 /* ---- what each action's form asks ---- */
 
@@ -145,7 +140,7 @@ static json_t *history(struct req *r, int64_t id, const json_t *routes, json_t *
 		snprintf(sid, sizeof sid, "%lld", (long long)json_integer_value(json_object_get(route, "id")));
 		json_t *more = audit_list(r->db, NULL, "application_route", sid, NULL, 0, 200), *e;
 		size_t k;
-		json_array_foreach(more, k, e) json_object_set_new(e, "directorate", json_string(str(route,
+		json_array_foreach(more, k, e) json_object_set_new(e, "directorate", json_string(json_str(route,
 											      "directorate_name")));
 		json_array_extend(all, more);
 		json_decref(more);
@@ -158,7 +153,7 @@ static json_t *history(struct req *r, int64_t id, const json_t *routes, json_t *
 	json_t *out = json_array();
 	for (i = 0; i < n; i++) {
 		json_t *e = items[i];
-		const char *action = str(e, "action"), *type = str(e, "record_type");
+		const char *action = json_str(e, "action"), *type = json_str(e, "record_type");
 		int64_t ts = json_integer_value(json_object_get(e, "ts"));
 		char when[64], key[96];
 		page_format_time(r, ts, when, sizeof when);
@@ -178,7 +173,7 @@ static json_t *history(struct req *r, int64_t id, const json_t *routes, json_t *
 			if (i18n_has(key))
 				label = i18n_get(r->lang, key);
 		}
-		const char *state = str(json_object_get(e, "after"), "state");
+		const char *state = json_str(json_object_get(e, "after"), "state");
 		const struct wf_state *s = strcmp(type, "application") == 0 && *state
 						   ? wf_state_by_name(&application_flow, state)
 						   : NULL;
@@ -187,8 +182,8 @@ static json_t *history(struct req *r, int64_t id, const json_t *routes, json_t *
 		/* Leaving "received" is the assessment (3.1), whatever came of it. */
 		if (s && s->id != APP_RECEIVED && !json_object_get(reached, "3.1"))
 			json_object_set_new(reached, "3.1", json_integer(ts));
-		json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:s}", "when", when, "actor", str(e, "actor"),
-						     "action", label, "directorate", str(e, "directorate")));
+		json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:s}", "when", when, "actor", json_str(e, "actor"),
+						     "action", label, "directorate", json_str(e, "directorate")));
 	}
 	free(items);
 	json_decref(all);
@@ -203,8 +198,8 @@ static json_t *template_options(struct req *r, const char *purpose, int64_t cate
 	json_array_foreach(list, i, t)
 	{
 		int64_t tid = json_integer_value(json_object_get(t, "id"));
-		json_array_append_new(out, json_pack("{s:I,s:s,s:b}", "id", (json_int_t)tid, "title", str(t, "title"),
-						     "selected", tid == chosen));
+		json_array_append_new(out, json_pack("{s:I,s:s,s:b}", "id", (json_int_t)tid, "title",
+						     json_str(t, "title"), "selected", tid == chosen));
 	}
 	json_decref(list);
 	return out;
@@ -219,11 +214,12 @@ static char *template_text(struct req *r, const json_t *o, int64_t tid, const ch
 	char iso[ISO_TIME_SIZE], dmy[11];
 	iso_time_format((int64_t)time(NULL), iso);
 	snprintf(dmy, sizeof dmy, "%.2s.%.2s.%.4s", iso + 8, iso + 5, iso);
-	json_t *args = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "code", str(o, "tracking_code"), "name",
-				 str(o, "applicant_name"), "subject", str(o, "subject"), "directorate", directorates,
-				 "authority", str(o, "authority"), "reason", str(o, "legal_reason"), "date", dmy);
+	json_t *args =
+		json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "code", json_str(o, "tracking_code"), "name",
+			  json_str(o, "applicant_name"), "subject", json_str(o, "subject"), "directorate", directorates,
+			  "authority", json_str(o, "authority"), "reason", json_str(o, "legal_reason"), "date", dmy);
 	struct buf out = BUF_INIT;
-	app_template_fill(str(t, "body_tr"), args, &out);
+	app_template_fill(json_str(t, "body_tr"), args, &out);
 	json_decref(args);
 	json_decref(t);
 	return buf_detach(&out, NULL);
@@ -258,14 +254,14 @@ static json_t *action_form(struct req *r, const json_t *o, const struct wf_trans
 		json_object_set(a, "err", failed->errors);
 	/* Defaults. */
 	if ((fl & FX_VIA) && !json_object_get(val, "via")) {
-		const char *pref = str(o, "preferred_channel");
+		const char *pref = json_str(o, "preferred_channel");
 		json_object_set_new(val, "via", json_string(strcmp(pref, "none") == 0 ? "phone" : pref));
 	}
 	if ((fl & FX_TEXT) && !json_object_get(val, "text") && strcmp(t->action, "give_feedback") == 0)
-		json_object_set_new(val, "text", json_string(str(o, "answer")));
+		json_object_set_new(val, "text", json_string(json_str(o, "answer")));
 	if ((fl & FX_FILE_PLAN) && !json_object_get(val, "file_plan_code")) {
 		json_t *c = app_category_get(r->db, json_integer_value(json_object_get(o, "category_id")));
-		json_object_set_new(val, "file_plan_code", json_string(str(c, "file_plan_code")));
+		json_object_set_new(val, "file_plan_code", json_string(json_str(c, "file_plan_code")));
 		json_decref(c);
 	}
 	/* A response template asked for on this form: its text in the form's text field. */
@@ -296,15 +292,16 @@ static json_t *action_form(struct req *r, const json_t *o, const struct wf_trans
 	if (fl & FX_LEGAL_REASON) {
 		json_t *list = legal_reason_list(r->db, true), *opts = json_array(), *lr;
 		size_t i;
-		const char *sel = str(val, "legal_reason");
+		const char *sel = json_str(val, "legal_reason");
 		json_array_foreach(list, i, lr)
 		{
-			if (strcmp(str(lr, "action"), sp->reasons) != 0)
+			if (strcmp(json_str(lr, "action"), sp->reasons) != 0)
 				continue;
-			const char *label = str(lr, r->lang == LANG_EN && *str(lr, "label_en") ? "label_en" : "label_tr");
-			json_array_append_new(opts, json_pack("{s:s,s:s,s:s,s:b}", "code", str(lr, "code"), "article",
-							      str(lr, "article"), "label", label, "selected",
-							      strcmp(sel, str(lr, "code")) == 0));
+			const char *label =
+				json_str(lr, r->lang == LANG_EN && *json_str(lr, "label_en") ? "label_en" : "label_tr");
+			json_array_append_new(opts, json_pack("{s:s,s:s,s:s,s:b}", "code", json_str(lr, "code"),
+							      "article", json_str(lr, "article"), "label", label,
+							      "selected", strcmp(sel, json_str(lr, "code")) == 0));
 		}
 		json_decref(list);
 		json_object_set_new(a, "legal_reasons", opts);
@@ -317,7 +314,7 @@ static json_t *action_form(struct req *r, const json_t *o, const struct wf_trans
 			snprintf(k, sizeof k, "apps.via.%s", vias[i]);
 			json_array_append_new(opts, json_pack("{s:s,s:s,s:b}", "value", vias[i], "label",
 							      i18n_get(r->lang, k), "selected",
-							      strcmp(str(val, "via"), vias[i]) == 0));
+							      strcmp(json_str(val, "via"), vias[i]) == 0));
 		}
 		json_object_set_new(a, "vias", opts);
 	}
@@ -332,7 +329,7 @@ static json_t *action_form(struct req *r, const json_t *o, const struct wf_trans
 			size_t k;
 			json_t *x;
 			json_array_foreach(typed, k, x) sel = sel || json_integer_value(x) == did;
-			json_array_append_new(opts, json_pack("{s:I,s:s,s:b}", "id", did, "name", str(d, "name"),
+			json_array_append_new(opts, json_pack("{s:I,s:s,s:b}", "id", did, "name", json_str(d, "name"),
 							      "selected", sel));
 		}
 		json_object_set_new(a, "directorates", opts);
@@ -352,7 +349,7 @@ static void render_case(struct req *r, int64_t id, unsigned status, const struct
 	}
 	apps_decorate_row(r, o);
 	char key[64], post_to[96];
-	snprintf(key, sizeof key, "apps.preferred.%s", str(o, "preferred_channel"));
+	snprintf(key, sizeof key, "apps.preferred.%s", json_str(o, "preferred_channel"));
 	json_object_set_new(o, "preferred_label", json_string(i18n_has(key) ? i18n_get(r->lang, key) : ""));
 	/* The category's questions with their answers in words. */
 	json_t *category = app_category_get(r->db, json_integer_value(json_object_get(o, "category_id")));
@@ -361,7 +358,7 @@ static void render_case(struct req *r, int64_t id, unsigned status, const struct
 	bool en = r->lang == LANG_EN;
 	json_array_foreach(json_object_get(category, "attributes"), i, d)
 	{
-		json_t *v = json_object_get(json_object_get(o, "attributes"), str(d, "code"));
+		json_t *v = json_object_get(json_object_get(o, "attributes"), json_str(d, "code"));
 		if (!v)
 			continue;
 		struct buf text = BUF_INIT;
@@ -378,16 +375,17 @@ static void render_case(struct req *r, int64_t id, unsigned status, const struct
 			}
 			size_t j;
 			json_t *kv;
-			json_array_foreach(json_object_get(d, "values"), j, kv) if (strcmp(str(kv, "key"), shown) == 0) shown =
-				str(kv, en && *str(kv, "name_en") ? "name_en" : "name_tr");
+			json_array_foreach (json_object_get(d, "values"), j, kv)
+				if (strcmp(json_str(kv, "key"), shown) == 0)
+					shown = json_str(kv, en && *json_str(kv, "name_en") ? "name_en" : "name_tr");
 			if (text.len)
 				buf_adds(&text, ", ");
 			buf_adds(&text, shown);
 		}
 		json_decref(one);
-		const char *q = str(d, en && *str(d, "description_en") ? "description_en" : "description_tr");
-		json_array_append_new(answers, json_pack("{s:s,s:s}", "question", *q ? q : str(d, "code"), "answer",
-							 text.data ? text.data : ""));
+		const char *q = json_str(d, en && *json_str(d, "description_en") ? "description_en" : "description_tr");
+		json_array_append_new(answers, json_pack("{s:s,s:s}", "question", *q ? q : json_str(d, "code"),
+							 "answer", text.data ? text.data : ""));
 		buf_free(&text);
 	}
 	json_decref(category);
@@ -395,12 +393,12 @@ static void render_case(struct req *r, int64_t id, unsigned status, const struct
 	json_t *dirs_page = directorate_list(r->db, "", true, NULL, 500);
 	json_t *directorates = json_incref(json_object_get(dirs_page, "items"));
 	json_decref(dirs_page);
-	bool open = strcmp(str(o, "state"), "routed") == 0 || strcmp(str(o, "state"), "waiting") == 0;
+	bool open = strcmp(json_str(o, "state"), "routed") == 0 || strcmp(json_str(o, "state"), "waiting") == 0;
 	json_t *route;
 	json_array_foreach(json_object_get(o, "routes"), i, route)
 	{
 		int64_t rid = json_integer_value(json_object_get(route, "id"));
-		snprintf(key, sizeof key, "route.state.%s", str(route, "state"));
+		snprintf(key, sizeof key, "route.state.%s", json_str(route, "state"));
 		json_object_set_new(route, "state_label", json_string(i18n_has(key) ? i18n_get(r->lang, key) : ""));
 		char due[64] = "";
 		page_format_time(r, json_integer_value(json_object_get(route, "due_at")), due, sizeof due);
@@ -410,7 +408,7 @@ static void render_case(struct req *r, int64_t id, unsigned status, const struct
 		json_object_set_new(route, "overdue", json_boolean(overdue));
 		bool mine = scope == 0 || json_integer_value(json_object_get(route, "directorate_id")) == scope;
 		json_t *forms = json_array();
-		const struct wf_state *rs = wf_state_by_name(&route_flow, str(route, "state"));
+		const struct wf_state *rs = wf_state_by_name(&route_flow, json_str(route, "state"));
 		const struct wf_transition *t[16];
 		size_t n = mine && open && rs ? wf_actions_for(&route_flow, rs->id, r->actor.role, t, 16) : 0;
 		for (size_t k = 0; k < n && k < 16; k++) {
@@ -418,15 +416,16 @@ static void render_case(struct req *r, int64_t id, unsigned status, const struct
 			snprintf(fkey, sizeof fkey, "r%lld-%s", (long long)rid, t[k]->action);
 			snprintf(post_to, sizeof post_to, "/applications/%lld/routes/%lld/transitions", (long long)id,
 				 (long long)rid);
-			json_array_append_new(forms, action_form(r, o, t[k], spec_of(true, t[k]->action), fkey, post_to,
-								 failed, directorates, str(route, "directorate_name")));
+			json_array_append_new(forms,
+					      action_form(r, o, t[k], spec_of(true, t[k]->action), fkey, post_to,
+							  failed, directorates, json_str(route, "directorate_name")));
 		}
 		json_object_set_new(route, "forms", forms);
 		json_object_set_new(route, "mine", json_boolean(mine && scope > 0));
 	}
 	/* The application's actions. */
 	json_t *actions = json_array();
-	const struct wf_state *s = wf_state_by_name(&application_flow, str(o, "state"));
+	const struct wf_state *s = wf_state_by_name(&application_flow, json_str(o, "state"));
 	const struct wf_transition *t[16];
 	size_t n = s ? wf_actions_for(&application_flow, s->id, r->actor.role, t, 16) : 0;
 	snprintf(post_to, sizeof post_to, "/applications/%lld/transitions", (long long)id);
@@ -438,8 +437,9 @@ static void render_case(struct req *r, int64_t id, unsigned status, const struct
 	json_t *f;
 	json_array_foreach(json_object_get(o, "files"), i, f)
 	{
-		snprintf(key, sizeof key, "apps.file_role.%s", str(f, "role"));
-		json_object_set_new(f, "role_label", json_string(i18n_has(key) ? i18n_get(r->lang, key) : str(f, "role")));
+		snprintf(key, sizeof key, "apps.file_role.%s", json_str(f, "role"));
+		json_object_set_new(f, "role_label",
+				    json_string(i18n_has(key) ? i18n_get(r->lang, key) : json_str(f, "role")));
 		char when[64];
 		page_format_time(r, json_integer_value(json_object_get(f, "created_at")), when, sizeof when);
 		json_object_set_new(f, "when", json_string(when));
@@ -460,9 +460,9 @@ static void render_case(struct req *r, int64_t id, unsigned status, const struct
 		char when[64];
 		page_format_time(r, json_integer_value(json_object_get(f, "at")), when, sizeof when);
 		json_object_set_new(f, "when", json_string(when));
-		snprintf(key, sizeof key, "apps.contact.%s", str(f, "kind"));
+		snprintf(key, sizeof key, "apps.contact.%s", json_str(f, "kind"));
 		json_object_set_new(f, "kind_label", json_string(i18n_has(key) ? i18n_get(r->lang, key) : ""));
-		snprintf(key, sizeof key, "apps.via.%s", str(f, "via"));
+		snprintf(key, sizeof key, "apps.via.%s", json_str(f, "via"));
 		json_object_set_new(f, "via_label", json_string(i18n_has(key) ? i18n_get(r->lang, key) : ""));
 	}
 	json_t *events = app_clock_events(r->db, id), *e;
@@ -471,10 +471,12 @@ static void render_case(struct req *r, int64_t id, unsigned status, const struct
 		char when[64];
 		page_format_time(r, json_integer_value(json_object_get(e, "at")), when, sizeof when);
 		json_object_set_new(e, "when", json_string(when));
-		snprintf(key, sizeof key, "apps.clock_name.%s", str(e, "clock"));
-		json_object_set_new(e, "clock_label", json_string(i18n_has(key) ? i18n_get(r->lang, key) : str(e, "clock")));
-		snprintf(key, sizeof key, "apps.clock_event.%s", str(e, "event"));
-		json_object_set_new(e, "event_label", json_string(i18n_has(key) ? i18n_get(r->lang, key) : str(e, "event")));
+		snprintf(key, sizeof key, "apps.clock_name.%s", json_str(e, "clock"));
+		json_object_set_new(e, "clock_label",
+				    json_string(i18n_has(key) ? i18n_get(r->lang, key) : json_str(e, "clock")));
+		snprintf(key, sizeof key, "apps.clock_event.%s", json_str(e, "event"));
+		json_object_set_new(e, "event_label",
+				    json_string(i18n_has(key) ? i18n_get(r->lang, key) : json_str(e, "event")));
 	}
 	json_t *reached = json_object();
 	json_t *hist = history(r, id, json_object_get(o, "routes"), reached);
@@ -492,11 +494,11 @@ static void render_case(struct req *r, int64_t id, unsigned status, const struct
 	}
 	bool office = (r->actor.role & APPS_OFFICE) != 0;
 	json_t *ctx = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:b,s:b,s:o}", "a", o, "chart",
-				chart(r, str(o, "state"), reached), "actions", actions, "history", hist, "clock_events",
-				events, "answers", answers, "notifications",
+				chart(r, json_str(o, "state"), reached), "actions", actions, "history", hist,
+				"clock_events", events, "answers", answers, "notifications",
 				notifications_for_page(r, "application", id), "office", office, "can_attach",
-				(r->actor.role & APPS_ACT) != 0 && strcmp(str(o, "state"), "archived") != 0, "created",
-				params_get(&r->query, "created") != NULL, "error_summary", summary);
+				(r->actor.role & APPS_ACT) != 0 && strcmp(json_str(o, "state"), "archived") != 0,
+				"created", params_get(&r->query, "created") != NULL, "error_summary", summary);
 	json_decref(reached);
 	json_object_set_new(ctx, "max_mb", json_integer(APPS_MAX_FILE >> 20));
 	if (failed && failed->key && (strcmp(failed->key, "contact") == 0 || strcmp(failed->key, "attach") == 0)) {

@@ -10,6 +10,7 @@
 #include "store/settings.h"
 #include "store/setup.h"
 #include "util/i18n.h"
+#include "util/json_str.h"
 #include "util/xalloc.h"
 #include "web/form.h"
 #include "web/notifications.h"
@@ -46,12 +47,6 @@ static const char *tag_class(const char *status)
 	return "tag";
 }
 
-static const char *str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
-
 static int64_t num(const json_t *o, const char *key)
 {
 	return json_integer_value(json_object_get(o, key));
@@ -60,12 +55,12 @@ static int64_t num(const json_t *o, const char *key)
 /* Adds the words, times, links and buttons the partial shows to one item of outbox_list/outbox_for_record. */
 static void decorate(struct req *r, json_t *n, const char *back)
 {
-	const char *status = str(n, "status");
+	const char *status = json_str(n, "status");
 	char key[64], when[96];
 	snprintf(key, sizeof key, "notifications.status.%s", status);
 	json_object_set_new(n, "status_label", json_string(i18n_get(r->lang, key)));
 	json_object_set_new(n, "status_class", json_string(tag_class(status)));
-	snprintf(key, sizeof key, "notifications.channel.%s", str(n, "channel"));
+	snprintf(key, sizeof key, "notifications.channel.%s", json_str(n, "channel"));
 	json_object_set_new(n, "channel_label", json_string(i18n_get(r->lang, key)));
 	page_format_time(r, num(n, "created_at"), when, sizeof when);
 	json_object_set_new(n, "created_display", json_string(when));
@@ -80,7 +75,7 @@ static void decorate(struct req *r, json_t *n, const char *back)
 	/* An error after which the message went out anyway is history, not news. */
 	if (strcmp(status, "sent") == 0 || strcmp(status, "cancelled") == 0)
 		json_object_set_new(n, "last_error", json_string(""));
-	const char *type = str(n, "record_type");
+	const char *type = json_str(n, "record_type");
 	if (*type) {
 		char href[96], label[160];
 		const char *type_label = type;
@@ -286,8 +281,8 @@ static void send_test(struct req *r, enum notify_channel channel)
 		return;
 	}
 	json_decref(errors);
-	const char *to = str(values, fields[0].name);
-	const char *name = str(values, fields[1].name);
+	const char *to = json_str(values, fields[0].name);
+	const char *name = json_str(values, fields[1].name);
 	if (!*name)
 		name = r->actor.display_name[0] ? r->actor.display_name : r->actor.username;
 	char office[600], from[300] = "";

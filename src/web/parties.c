@@ -10,6 +10,7 @@
 #include "store/neighbourhoods.h"
 #include "store/parties.h"
 #include "util/i18n.h"
+#include "util/json_str.h"
 #include "web/form.h"
 #include "web/page.h"
 #include "web/parties.h"
@@ -49,12 +50,6 @@ static const struct field party_fields[F__MAX] = {
 	[F_CONSENT] = {"kvkk_consent", F_BOOL, false, 0, NULL, "parties.field.kvkk_consent", 0, 0},
 	[F_CONFIRM_DUPLICATE] = {"confirm_duplicate", F_BOOL, false, 0, NULL, "parties.duplicate.confirm", 0, 0},
 };
-
-static const char *str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
 
 static int page_limit(struct req *r)
 {
@@ -104,12 +99,12 @@ static void format_time_or_null(struct req *r, json_t *o, const char *key, const
 /* Adds the labels a page shows beside the stored codes. */
 static json_t *decorate(struct req *r, json_t *p)
 {
-	const char *kind = str(p, "kind");
+	const char *kind = json_str(p, "kind");
 	json_object_set_new(p, "kind_label", json_string(label_of(r, "parties.kind.", kind)));
 	json_object_set_new(p, "institution_kind_label",
-			    json_string(label_of(r, "parties.institution_kind.", str(p, "institution_kind"))));
+			    json_string(label_of(r, "parties.institution_kind.", json_str(p, "institution_kind"))));
 	json_object_set_new(p, "channel_label",
-			    json_string(label_of(r, "parties.channel.", str(p, "preferred_channel"))));
+			    json_string(label_of(r, "parties.channel.", json_str(p, "preferred_channel"))));
 	json_object_set_new(p, "is_institution", json_boolean(strcmp(kind, "institution") == 0));
 	format_time_or_null(r, p, "kvkk_notice_at", "kvkk_notice_display");
 	format_time_or_null(r, p, "kvkk_consent_at", "kvkk_consent_display");
@@ -186,10 +181,11 @@ static json_t *form_ctx(struct req *r, int64_t id, const json_t *values)
 	snprintf(action, sizeof action, id ? "/parties/%lld" : "/parties", (long long)id);
 	snprintf(cancel, sizeof cancel, id ? "/parties/%lld" : "/parties", (long long)id);
 	json_t *ctx = json_pack("{s:s,s:s,s:b}", "action", action, "cancel", cancel, "editing", id != 0);
-	const char *kind = str(values, "kind"), *channel = str(values, "preferred_channel");
+	const char *kind = json_str(values, "kind"), *channel = json_str(values, "preferred_channel");
 	json_object_set_new(ctx, "kind_options", choices(r, kinds, "parties.kind.", *kind ? kind : "citizen"));
-	json_object_set_new(ctx, "institution_kind_options",
-			    choices(r, institution_kinds, "parties.institution_kind.", str(values, "institution_kind")));
+	json_object_set_new(
+		ctx, "institution_kind_options",
+		choices(r, institution_kinds, "parties.institution_kind.", json_str(values, "institution_kind")));
 	json_object_set_new(ctx, "channel_options", choices(r, channels, "parties.channel.", *channel ? channel : "phone"));
 	json_t *places = neighbourhood_options(r->db), *place;
 	json_t *current = json_object_get(values, "neighbourhood_id");
@@ -257,8 +253,8 @@ void h_party_edit(struct req *r)
 /* Checks that need more than one field or the database. */
 static void check_more(struct req *r, json_t *values, json_t *errors)
 {
-	if (strcmp(str(values, "kind"), "institution") == 0) {
-		if (!*str(values, "institution_kind"))
+	if (strcmp(json_str(values, "kind"), "institution") == 0) {
+		if (!*json_str(values, "institution_kind"))
 			form_error(r, errors, &party_fields[F_INSTITUTION_KIND], "error.required");
 		/* an institution has no TCKN: whatever was typed there is dropped */
 		json_object_set_new(values, "tckn", json_string(""));
@@ -274,15 +270,15 @@ static void check_more(struct req *r, json_t *values, json_t *errors)
 			form_error(r, errors, &party_fields[F_NEIGHBOURHOOD], "error.choice");
 		json_decref(n);
 	}
-	const char *channel = str(values, "preferred_channel");
+	const char *channel = json_str(values, "preferred_channel");
 	if (!*channel) {
 		/* none chosen (the API): the first one the details allow; "phone" when there are none */
 		channel = ""; /* a literal: the empty value is about to be replaced */
-		if (*str(values, "phone"))
+		if (*json_str(values, "phone"))
 			channel = "phone";
-		else if (*str(values, "email"))
+		else if (*json_str(values, "email"))
 			channel = "email";
-		else if (*str(values, "address"))
+		else if (*json_str(values, "address"))
 			channel = "letter";
 		json_object_set_new(values, "preferred_channel", json_string(*channel ? channel : "phone"));
 	}
@@ -294,7 +290,8 @@ static void check_more(struct req *r, json_t *values, json_t *errors)
 		needed = F_EMAIL_ADDRESS;
 	else if (strcmp(channel, "letter") == 0)
 		needed = F_ADDRESS;
-	if (needed >= 0 && !*str(values, party_fields[needed].name) && !json_object_get(errors, "preferred_channel"))
+	if (needed >= 0 && !*json_str(values, party_fields[needed].name) &&
+	    !json_object_get(errors, "preferred_channel"))
 		form_error(r, errors, &party_fields[needed], "parties.error.needed_for_channel");
 }
 
@@ -336,7 +333,7 @@ static void save(struct req *r, int64_t id)
 	form_check(r, party_fields, F__MAX, values, errors);
 	check_more(r, values, errors);
 	/* a TCKN on another record is an error, shown with the others */
-	const char *tckn = str(values, "tckn");
+	const char *tckn = json_str(values, "tckn");
 	if (*tckn && !json_object_get(errors, "tckn")) {
 		json_t *same = party_duplicates(r->db, id, tckn, NULL, NULL);
 		if (json_array_size(same))
@@ -354,10 +351,10 @@ static void save(struct req *r, int64_t id)
 
 	/* the same phone or e-mail is only a warning (families share a phone), given when the value is new to this
 	 * record: editing the address of a record whose phone is shared does not warn again */
-	const char *phone = str(values, "phone"), *email = str(values, "email");
+	const char *phone = json_str(values, "phone"), *email = json_str(values, "email");
 	json_t *stored = id ? party_get(r->db, id, false) : NULL;
-	json_t *dups = party_duplicates(r->db, id, NULL, strcmp(phone, str(stored, "phone")) ? phone : NULL,
-					strcasecmp(email, str(stored, "email")) ? email : NULL);
+	json_t *dups = party_duplicates(r->db, id, NULL, strcmp(phone, json_str(stored, "phone")) ? phone : NULL,
+					strcasecmp(email, json_str(stored, "email")) ? email : NULL);
 	json_decref(stored);
 	if (json_array_size(dups) && !json_is_true(json_object_get(values, "confirm_duplicate"))) {
 		if (r->is_api) {
@@ -470,7 +467,7 @@ static json_t *shown(struct req *r, enum shown_as how, json_t *v)
 		}
 		if (how == SHOW_PLACE) {
 			json_t *n = neighbourhood_get(r->db, json_integer_value(v));
-			json_t *name = json_string(n ? str(n, "name") : "?");
+			json_t *name = json_string(n ? json_str(n, "name") : "?");
 			json_decref(n);
 			return name;
 		}
@@ -519,10 +516,10 @@ static json_t *history(struct req *r, int64_t id)
 			json_decref(a);
 			json_decref(b);
 		}
-		const char *action = str(ev, "action");
+		const char *action = json_str(ev, "action");
 		char when[64];
 		page_format_time(r, json_integer_value(json_object_get(ev, "ts")), when, sizeof when);
-		json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:o}", "when", when, "actor", str(ev, "actor"),
+		json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:o}", "when", when, "actor", json_str(ev, "actor"),
 						     "action",
 						     strcmp(action, "party.create") == 0
 							     ? i18n_get(r->lang, "parties.action.create")

@@ -9,6 +9,7 @@
 #include "store/audit.h"
 #include "store/parties.h"
 #include "store/walkins.h"
+#include "util/json_str.h"
 #include "web/form.h"
 #include "web/page.h"
 #include "web/walkins.h"
@@ -46,12 +47,6 @@ static const struct field walkin_fields[WF__MAX] = {
 	[WF_NOTES] = {"notes", F_LONGTEXT, false, 2000, NULL, "common.notes", 0, 0},
 };
 
-static const char *str(const json_t *o, const char *name)
-{
-	const char *s = json_string_value(json_object_get(o, name));
-	return s ? s : "";
-}
-
 static const struct field *field_named(const char *name)
 {
 	for (size_t i = 0; i < WF__MAX; i++)
@@ -64,13 +59,13 @@ int walkin_form_check(struct req *r, json_t *values, json_t *errors)
 {
 	form_check(r, walkin_fields, WF__MAX, values, errors);
 	bool party = json_integer_value(json_object_get(values, "party_id")) > 0;
-	bool institution = strcmp(str(values, "kind"), "institution") == 0;
-	if (!party && !*str(values, "name") && !(institution && *str(values, "institution")) &&
+	bool institution = strcmp(json_str(values, "kind"), "institution") == 0;
+	if (!party && !*json_str(values, "name") && !(institution && *json_str(values, "institution")) &&
 	    !json_object_get(errors, "name"))
 		form_error(r, errors, &walkin_fields[WF_NAME], "error.required");
-	if (!party && institution && !*str(values, "institution") && !json_object_get(errors, "institution"))
+	if (!party && institution && !*json_str(values, "institution") && !json_object_get(errors, "institution"))
 		form_error(r, errors, &walkin_fields[WF_INSTITUTION], "error.required");
-	if (json_is_true(json_object_get(values, "new_party")) && !party && !*str(values, "phone") &&
+	if (json_is_true(json_object_get(values, "new_party")) && !party && !*json_str(values, "phone") &&
 	    !json_object_get(errors, "phone"))
 		form_error(r, errors, &walkin_fields[WF_PHONE], "walkin.error.phone_for_party");
 	return (int)json_object_size(errors);
@@ -94,11 +89,11 @@ static char *format(struct req *r, const char *key, json_t *args)
 
 void walkin_describe(struct req *r, json_t *a)
 {
-	const char *reason = str(a, "reason");
+	const char *reason = json_str(a, "reason");
 	char until[6], next[6], call[6];
-	hm_of(str(a, "until"), until);
-	hm_of(str(a, "next_free_at"), next);
-	hm_of(str(a, "call_at"), call);
+	hm_of(json_str(a, "until"), until);
+	hm_of(json_str(a, "next_free_at"), next);
+	hm_of(json_str(a, "call_at"), call);
 	char key[64];
 	json_t *args = json_pack("{s:s}", "time", until);
 	if (strcmp(reason, "outside_hours") == 0 && !*until) {
@@ -107,13 +102,15 @@ void walkin_describe(struct req *r, json_t *a)
 		snprintf(key, sizeof key, "walkin.avail.%s", reason);
 	}
 	if (strcmp(reason, "break") == 0) {
-		const char *name = str(a, "break_name");
-		json_object_set_new(args, "name", json_string(*name ? name : i18n_get(r->lang, "walkin.avail.break_default")));
+		const char *name = json_str(a, "break_name");
+		json_object_set_new(args, "name",
+				    json_string(*name ? name : i18n_get(r->lang, "walkin.avail.break_default")));
 	} else if (strcmp(reason, "busy") == 0) {
 		json_t *item = json_object_get(a, "busy_item");
-		bool shown = json_is_true(json_object_get(item, "public")) && *str(item, "title");
-		json_object_set_new(args, "title",
-				    json_string(shown ? str(item, "title") : i18n_get(r->lang, "walkin.avail.private")));
+		bool shown = json_is_true(json_object_get(item, "public")) && *json_str(item, "title");
+		json_object_set_new(
+			args, "title",
+			json_string(shown ? json_str(item, "title") : i18n_get(r->lang, "walkin.avail.private")));
 	} else if (strcmp(reason, "queue") == 0) {
 		json_object_set(args, "count", json_object_get(a, "waiting"));
 	}
@@ -132,7 +129,7 @@ void walkin_describe(struct req *r, json_t *a)
 
 void walkin_label(struct req *r, json_t *o)
 {
-	const struct wf_state *s = wf_state_by_name(&walkin_flow, str(o, "state"));
+	const struct wf_state *s = wf_state_by_name(&walkin_flow, json_str(o, "state"));
 	json_object_set_new(o, "state_label", json_string(s ? i18n_get(r->lang, s->label_key) : ""));
 }
 
@@ -140,7 +137,7 @@ void walkin_label(struct req *r, json_t *o)
 static json_t *actions_for(struct req *r, const json_t *o)
 {
 	json_t *list = json_array();
-	const struct wf_state *s = wf_state_by_name(&walkin_flow, str(o, "state"));
+	const struct wf_state *s = wf_state_by_name(&walkin_flow, json_str(o, "state"));
 	const struct wf_transition *t[8];
 	size_t n = s ? wf_actions_for(&walkin_flow, s->id, r->actor.role, t, 8) : 0;
 	for (size_t i = 0; i < n && i < 8; i++)
@@ -159,7 +156,7 @@ static void decorate(struct req *r, json_t *o)
 	page_format_time(r, json_integer_value(json_object_get(o, "arrived_at")), when, sizeof when);
 	json_object_set_new(o, "arrived_when", json_string(when));
 	char hm[6];
-	hm_of(str(o, "arrived"), hm);
+	hm_of(json_str(o, "arrived"), hm);
 	json_object_set_new(o, "arrived_time", json_string(hm));
 	json_t *est = json_object_get(o, "estimated_at");
 	if (est) {
@@ -167,7 +164,7 @@ static void decorate(struct req *r, json_t *o)
 		json_object_set_new(o, "estimated_time",
 				    json_string(*hm ? hm : i18n_get(r->lang, "walkin.not_today")));
 	}
-	json_object_set_new(o, "is_institution", json_boolean(strcmp(str(o, "kind"), "institution") == 0));
+	json_object_set_new(o, "is_institution", json_boolean(strcmp(json_str(o, "kind"), "institution") == 0));
 }
 
 void h_walkins(struct req *r)
@@ -209,7 +206,7 @@ void h_walkins(struct req *r)
 /* The arrival form's context: kind options, the person search and its results, the chosen party. */
 static json_t *form_ctx(struct req *r, const json_t *values)
 {
-	const char *kind = str(values, "kind");
+	const char *kind = json_str(values, "kind");
 	json_t *options = json_array();
 	for (const char *const *k = kinds; *k; k++) {
 		char key[48];
@@ -245,7 +242,7 @@ void h_walkin_new(struct req *r)
 		json_t *p = party_get(r->db, party_id, false);
 		if (p) {
 			json_object_set_new(values, "party_id", json_integer(party_id));
-			json_object_set_new(values, "kind", json_string(str(p, "kind")));
+			json_object_set_new(values, "kind", json_string(json_str(p, "kind")));
 		}
 		json_decref(p);
 	}
@@ -302,7 +299,7 @@ static json_t *history(struct req *r, int64_t id)
 		json_t *e = json_array_get(events, i);
 		char when[64];
 		page_format_time(r, json_integer_value(json_object_get(e, "ts")), when, sizeof when);
-		const char *action = str(e, "action"), *label = action;
+		const char *action = json_str(e, "action"), *label = action;
 		char key[64];
 		if (strcmp(action, "walk_in.create") == 0) {
 			label = i18n_get(r->lang, "walkin.state.waiting");
@@ -311,7 +308,7 @@ static json_t *history(struct req *r, int64_t id)
 			if (i18n_has(key))
 				label = i18n_get(r->lang, key);
 		}
-		json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s}", "when", when, "actor", str(e, "actor"),
+		json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s}", "when", when, "actor", json_str(e, "actor"),
 						      "action", label, "code", action));
 	}
 	json_decref(events);
